@@ -1,0 +1,3 @@
+from hrm.channels.cli.main import main
+
+main()

@@ -1,0 +1,115 @@
+"""The agent: one chat turn from a person's message to a grounded reply.
+
+The planner picks a tool; the registry runs it under the caller's principal (permissions and
+row-level security apply there, not here); the composer phrases the result.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from hrm.agent import composer
+from hrm.agent.conversations import add_message, new_conversation_id, open_conversation
+from hrm.agent.plan import DirectReply, Planner, ToolStep
+from hrm.agent.rules import RuleBasedPlanner
+from hrm.core.errors import HRMError
+from hrm.core.principals import Principal
+from hrm.tools.context import Deps
+from hrm.tools.registry import Registry
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    name: str
+    args: dict[str, Any]
+    ok: bool
+    error: str | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {"name": self.name, "args": self.args, "ok": self.ok}
+
+
+@dataclass
+class Reply:
+    text: str
+    conversation_id: str
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    planner: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "tool_calls": [call.public() for call in self.tool_calls],
+            "data": self.data,
+            "conversation_id": self.conversation_id,
+        }
+
+
+class Agent:
+    def __init__(self, deps: Deps, registry: Registry, planner: Planner | None = None) -> None:
+        self.deps = deps
+        self.registry = registry
+        self.planner: Planner = planner or RuleBasedPlanner()
+
+    async def ask(self, principal: Principal, text: str, *, conversation_id: str | None = None, channel: str) -> Reply:
+        conversation_id = conversation_id or new_conversation_id()
+        async with self.deps.db.org_tx(principal.org_id) as conn:
+            await open_conversation(conn, principal, conversation_id, channel)
+            await add_message(conn, principal, conversation_id, "user", text[:MAX_MESSAGE_CHARS], {})
+
+        reply = await self._answer(principal, text[:MAX_MESSAGE_CHARS], channel)
+        reply.conversation_id = conversation_id
+        async with self.deps.db.org_tx(principal.org_id) as conn:
+            await add_message(
+                conn,
+                principal,
+                conversation_id,
+                "assistant",
+                reply.text,
+                {"tool_calls": [c.public() for c in reply.tool_calls], "planner": reply.planner},
+            )
+        return reply
+
+    async def _answer(self, principal: Principal, text: str, channel: str) -> Reply:
+        tools = [spec.name for spec in self.registry.available_to(principal)]
+        plan = await self.planner.plan(text, principal, tools)
+        if isinstance(plan, DirectReply):
+            return Reply(text=self._direct(plan, principal, tools), conversation_id="", planner=self.planner.name)
+        return await self._run(plan, principal, channel)
+
+    def _direct(self, plan: DirectReply, principal: Principal, tools: list[str]) -> str:
+        if plan.kind in ("help", "greeting"):
+            return composer.help_reply(principal, tools, greeting=plan.kind == "greeting")
+        if plan.kind == "clarify":
+            return plan.detail
+        return composer.not_yet_reply(tools)
+
+    async def _run(self, step: ToolStep, principal: Principal, channel: str) -> Reply:
+        try:
+            output = await self.registry.call(step.tool, step.args, principal, self.deps, channel=channel)
+        except HRMError as exc:
+            call = ToolCall(step.tool, step.args, ok=False, error=exc.code)
+            text = composer.error_reply(exc.code, exc.message)
+            return Reply(text=text, conversation_id="", tool_calls=[call], planner=self.planner.name)
+        except Exception:
+            log.exception("tool %s failed", step.tool)
+            call = ToolCall(step.tool, step.args, ok=False, error="internal_error")
+            return Reply(
+                text=composer.error_reply("internal_error", ""),
+                conversation_id="",
+                tool_calls=[call],
+                planner=self.planner.name,
+            )
+        data = output.model_dump(mode="json")
+        return Reply(
+            text=composer.tool_reply(step.tool, output),
+            conversation_id="",
+            tool_calls=[ToolCall(step.tool, step.args, ok=True)],
+            data={step.tool: data},
+            planner=self.planner.name,
+        )

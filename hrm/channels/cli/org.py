@@ -1,0 +1,75 @@
+"""``hrm org``: organisation import."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hrm.channels.cli.common import fail, load_settings, run
+from hrm.core.db import Database
+from hrm.tools.org_import import PEOPLE_COLUMNS, ROLES_COLUMNS, SKILLS_COLUMNS, import_org
+
+app = typer.Typer(help="Organisations.", no_args_is_help=True)
+
+MAX_CSV_BYTES = 20 * 1024 * 1024
+
+
+def _read(path: Path | None, label: str) -> str | None:
+    if path is None:
+        return None
+    if not path.is_file():
+        fail(f"{label} file {path} does not exist")
+    if path.stat().st_size > MAX_CSV_BYTES:
+        fail(f"{label} file {path} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        fail(f"{label} file {path} is not UTF-8 text (save the CSV as UTF-8)")
+
+
+@app.command("import")
+def import_command(
+    org_slug: Annotated[str, typer.Option("--org", help="Organisation slug (created if new).")],
+    people: Annotated[Path, typer.Option("--people", help="People CSV: " + ",".join(PEOPLE_COLUMNS))],
+    skills: Annotated[Path | None, typer.Option("--skills", help="Skills CSV: " + ",".join(SKILLS_COLUMNS))] = None,
+    roles: Annotated[Path | None, typer.Option("--roles", help="Roles CSV: " + ",".join(ROLES_COLUMNS))] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Display name of the organisation.")] = None,
+    create_unknown_skills: Annotated[
+        bool, typer.Option("--create-unknown-skills", help="Add unknown skill names as organisation skills.")
+    ] = False,
+) -> None:
+    """Import people, their skills and the organisation's roles, all or nothing.
+
+    Every bad row is reported with its line number and nothing is written. Re-importing updates
+    people (by email) and roles (by role_code). Skill names match names and aliases of the
+    taxonomy ignoring case, spacing and punctuation.
+    """
+    settings = load_settings()
+    people_text = _read(people, "people")
+    assert people_text is not None
+    skills_text, roles_text = _read(skills, "skills"), _read(roles, "roles")
+
+    async def go() -> None:
+        db = Database.from_settings(settings)
+        await db.open()
+        try:
+            report = await import_org(
+                db,
+                org_slug,
+                people_csv=people_text,
+                skills_csv=skills_text,
+                roles_csv=roles_text,
+                name=name,
+                create_unknown_skills=create_unknown_skills,
+            )
+        finally:
+            await db.close()
+        verb = "created" if report.org_created else "updated"
+        typer.echo(
+            f"organisation {org_slug!r} {verb}: people {report.people_created} new / {report.people_updated} updated, "
+            f"{report.skills_set} skill ratings, roles {report.roles_created} new / {report.roles_updated} updated"
+        )
+        if report.created_skills:
+            typer.echo(f"added {len(report.created_skills)} organisation skill(s): {', '.join(report.created_skills)}")
+
+    run(go())

@@ -1,0 +1,46 @@
+"""Process wiring shared by the channels: settings → database → deps → agent."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from hrm.agent.service import Agent
+from hrm.core.db import Database
+from hrm.core.errors import ConfigurationError
+from hrm.core.migrations import pending
+from hrm.core.settings import Settings
+from hrm.retrieval.embeddings import Embedder, MiniLMEmbedder
+from hrm.tools import registry
+from hrm.tools.context import Deps
+
+
+@dataclass(frozen=True)
+class Runtime:
+    deps: Deps
+    agent: Agent
+
+    @property
+    def db(self) -> Database:
+        return self.deps.db
+
+
+def check_schema(db: Database) -> None:
+    with db.owner_connect() as conn:
+        waiting = pending(conn)
+    if waiting:
+        raise ConfigurationError(
+            f"the database is not initialised or not up to date ({len(waiting)} migration(s) pending): run `hrm init`"
+        )
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, *, embedder: Embedder | None = None) -> AsyncIterator[Runtime]:
+    db = Database.from_settings(settings)
+    check_schema(db)
+    await db.open()
+    try:
+        # MiniLM loads its weights on first use only, so commands that never embed stay fast.
+        deps = Deps(db=db, settings=settings, embedder=embedder or MiniLMEmbedder())
+        yield Runtime(deps, Agent(deps, registry))
+    finally:
+        await db.close()

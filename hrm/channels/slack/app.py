@@ -1,0 +1,115 @@
+"""The Slack channel: a Bolt app mounted in the FastAPI app at ``POST /slack/events``.
+
+Bolt verifies each request's signature and timestamp, answers Slack's URL check, and acknowledges
+events at once; the listeners then ask the agent and post the reply with ``chat.postMessage``.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.web.async_client import AsyncWebClient
+
+from hrm.channels.runtime import Runtime
+from hrm.channels.slack.handlers import (
+    APOLOGY,
+    RecentEvents,
+    bot_user_id,
+    conversation_id,
+    from_a_person,
+    handle_message,
+    is_direct_message,
+    strip_mention,
+    to_mrkdwn,
+)
+from hrm.core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def mount_slack(app: FastAPI, settings: Settings) -> None:
+    """Register ``POST /slack/events``; it answers 503 while Slack is not configured."""
+    handler = AsyncSlackRequestHandler(build_bolt(settings)) if is_configured(settings) else None
+
+    @app.post("/slack/events", tags=["slack"], summary="Slack Events API endpoint", response_model=None)
+    async def slack_events(request: Request) -> Response:
+        if handler is None:
+            return _unavailable("Slack is not configured: set HRM_SLACK_SIGNING_SECRET and HRM_SLACK_BOT_TOKEN")
+        runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+        if runtime is None:
+            return _unavailable("the service is still starting")
+        return await handler.handle(request, {"runtime": runtime})
+
+
+def is_configured(settings: Settings) -> bool:
+    return settings.slack_signing_secret is not None and settings.slack_bot_token is not None
+
+
+def build_bolt(settings: Settings) -> AsyncApp:
+    """The Bolt app; building it calls no Slack API (no ``auth.test``)."""
+    assert settings.slack_signing_secret is not None and settings.slack_bot_token is not None
+    token = settings.slack_bot_token.get_secret_value()
+    recent = RecentEvents()
+
+    async def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
+        # One workspace and a static bot token: nothing to look up.
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id, bot_token=token)
+
+    bolt = AsyncApp(
+        name="ai-hrm",
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        # No token here: each request's client gets it from ``authorize``.
+        client=AsyncWebClient(base_url=settings.slack_api_url.rstrip("/") + "/"),
+        authorize=authorize,
+        # A long-running server: the 200 goes back as soon as a listener acks, the work continues.
+        process_before_response=False,
+    )
+
+    @bolt.event("message")
+    async def on_message(
+        ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        if is_direct_message(event, bot_user_id(body)) and recent.first_time(body.get("event_id")):
+            await _answer(context, client, body, event, thread_ts=event.get("thread_ts"))
+
+    @bolt.event("app_mention")
+    async def on_mention(
+        ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        if from_a_person(event, bot_user_id(body)) and recent.first_time(body.get("event_id")):
+            await _answer(context, client, body, event, thread_ts=event.get("thread_ts") or event.get("ts"))
+
+    return bolt
+
+
+async def _answer(
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    event: dict[str, Any],
+    *,
+    thread_ts: str | None,
+) -> None:
+    channel = str(event.get("channel") or "")
+    try:
+        runtime: Runtime = context["runtime"]
+        team = context.team_id or str(body.get("team_id") or "")
+        text = strip_mention(str(event.get("text") or ""), bot_user_id(body))
+        reply = await handle_message(runtime, team, str(event["user"]), text, conversation_id(team, channel, thread_ts))
+    except Exception:
+        log.exception("Slack event %s could not be answered", body.get("event_id"))
+        reply = APOLOGY
+    try:
+        await client.chat_postMessage(channel=channel, text=to_mrkdwn(reply), thread_ts=thread_ts)
+    except Exception:
+        log.exception("could not post the reply to Slack channel %s", channel)
+
+
+def _unavailable(message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": "configuration_error", "message": message}}, status_code=503)

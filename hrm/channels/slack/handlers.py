@@ -1,0 +1,91 @@
+"""Slack events to agent replies: the logic behind the Bolt listeners, testable without HTTP."""
+
+import logging
+import re
+from collections import OrderedDict
+from typing import Any
+
+from hrm.channels.runtime import Runtime
+from hrm.core.errors import PermissionDenied
+from hrm.core.identity import principal_for_slack
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "slack"
+UNKNOWN_USER = "I don't know you yet — ask HR to add your Slack id."
+APOLOGY = "Sorry, something went wrong on my side and I could not answer. Please try again in a moment."
+
+_LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*")
+_SPACE = re.compile(r"\s+")
+
+
+def conversation_id(team_id: str, channel_id: str, thread_ts: str | None) -> str:
+    """One conversation per DM (or per thread), so follow-ups continue it."""
+    return f"slack:{team_id}:{channel_id}:{thread_ts or 'dm'}"
+
+
+def bot_user_id(body: dict[str, Any]) -> str | None:
+    """The bot's own user id, from the authorizations Slack sends with every event (no auth.test)."""
+    for authorization in body.get("authorizations") or []:
+        if authorization.get("is_bot") and authorization.get("user_id"):
+            return str(authorization["user_id"])
+    return None
+
+
+def strip_mention(text: str, bot_id: str | None) -> str:
+    # Without the bot's id, only a leading mention is taken for ours: later ones may name people.
+    mention = re.compile(rf"<@{re.escape(bot_id)}(?:\|[^>]*)?>[,:]?") if bot_id else _LEADING_MENTION
+    return _SPACE.sub(" ", mention.sub(" ", text)).strip()
+
+
+def from_a_person(event: dict[str, Any], bot_id: str | None) -> bool:
+    """A plain message typed by a person: no bots (ourselves included), no edits, joins or other subtypes."""
+    user = event.get("user")
+    return bool(user) and user != bot_id and not event.get("bot_id") and not event.get("subtype")
+
+
+def is_direct_message(event: dict[str, Any], bot_id: str | None) -> bool:
+    return event.get("channel_type") == "im" and from_a_person(event, bot_id)
+
+
+def to_mrkdwn(text: str) -> str:
+    """Slack reads ``<``, ``>`` and ``&`` as markup; the agent's replies are plain text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class RecentEvents:
+    """Event ids seen lately, so a Slack retry of an event already answered is not answered twice."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self._size = size
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def first_time(self, event_id: str | None) -> bool:
+        if not event_id:
+            return True
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        if len(self._seen) > self._size:
+            self._seen.popitem(last=False)
+        return True
+
+
+async def handle_message(runtime: Runtime, team_id: str, user_id: str, text: str, conversation_id: str) -> str:
+    """The reply to one Slack message from ``user_id``; never raises, never shows an exception."""
+    try:
+        principal = await principal_for_slack(runtime.db, team_id, user_id)
+        if principal is None:
+            return UNKNOWN_USER
+        try:
+            reply = await runtime.agent.ask(principal, text, conversation_id=conversation_id, channel=CHANNEL)
+        except PermissionDenied:
+            # A thread several people talk in: it is the conversation of whoever spoke first; the
+            # others each get their own conversation in that thread.
+            reply = await runtime.agent.ask(
+                principal, text, conversation_id=f"{conversation_id}:{user_id}", channel=CHANNEL
+            )
+        return reply.text
+    except Exception:
+        log.exception("Slack message from %s in team %s could not be answered", user_id, team_id)
+        return APOLOGY

@@ -1,0 +1,9 @@
+"""Deterministic tools, one module per capability, and the registry they are declared in.
+
+Importing this package registers every tool.
+"""
+
+from hrm.tools import profile, skills
+from hrm.tools.registry import registry
+
+__all__ = ["profile", "registry", "skills"]

@@ -1,0 +1,150 @@
+"""The one tool registry every channel adapts: declare a tool once, expose it everywhere.
+
+``call`` is the only way a channel or planner runs a tool: it validates the arguments, checks the
+permission, runs the tool in a transaction scoped to the caller's organisation, times it and writes
+an audit row, whether the call succeeded or not.
+"""
+
+import inspect
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from hrm.core.audit import result_digest, write_audit
+from hrm.core.errors import HRMError, InvalidInput, PermissionDenied
+from hrm.core.principals import Permission, Principal
+from hrm.tools.context import Deps, ToolContext
+
+In = TypeVar("In", bound=BaseModel)
+Out = TypeVar("Out", bound=BaseModel)
+
+ToolFn = Callable[[In, ToolContext], Awaitable[Out]]
+
+
+@dataclass(frozen=True)
+class ToolSpec(Generic[In, Out]):
+    name: str
+    description: str  # the docstring: what the LLM planner reads
+    input_model: type[In]
+    output_model: type[Out]
+    permission: Permission
+    fn: ToolFn[In, Out]
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.input_model.model_json_schema()
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One readable sentence per bad field, so a person or a model can fix the call."""
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "arguments"
+        parts.append(f"{where}: {err['msg']}")
+    return "invalid arguments — " + "; ".join(parts)
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._tools: dict[str, ToolSpec[Any, Any]] = {}
+
+    def tool(self, *, permission: Permission, name: str | None = None) -> Callable[[ToolFn[In, Out]], ToolFn[In, Out]]:
+        """Register an ``async def tool(args: InputModel, ctx: ToolContext) -> OutputModel``."""
+
+        def decorate(fn: ToolFn[In, Out]) -> ToolFn[In, Out]:
+            tool_name = name or fn.__name__
+            if tool_name in self._tools:
+                raise ValueError(f"tool {tool_name!r} is registered twice")
+            hints = inspect.get_annotations(fn, eval_str=True)
+            params = list(inspect.signature(fn).parameters)
+            doc = inspect.getdoc(fn)
+            if not doc:
+                raise ValueError(f"tool {tool_name!r} needs a docstring: it is the description the planner reads")
+            self._tools[tool_name] = ToolSpec(
+                name=tool_name,
+                description=doc,
+                input_model=hints[params[0]],
+                output_model=hints["return"],
+                permission=permission,
+                fn=fn,
+            )
+            return fn
+
+        return decorate
+
+    def get(self, name: str) -> ToolSpec[Any, Any]:
+        try:
+            return self._tools[name]
+        except KeyError:
+            raise InvalidInput(f"there is no tool called {name!r}") from None
+
+    def names(self) -> list[str]:
+        return sorted(self._tools)
+
+    def available_to(self, principal: Principal) -> list[ToolSpec[Any, Any]]:
+        return [spec for name, spec in sorted(self._tools.items()) if principal.has(spec.permission)]
+
+    async def call(
+        self,
+        name: str,
+        args: Mapping[str, Any] | BaseModel,
+        principal: Principal,
+        deps: Deps,
+        *,
+        channel: str,
+    ) -> BaseModel:
+        spec = self.get(name)
+        started = time.perf_counter()
+        raw = args.model_dump() if isinstance(args, BaseModel) else dict(args)
+        try:
+            try:
+                parsed = spec.input_model.model_validate(raw)
+            except ValidationError as exc:
+                raise InvalidInput(describe_validation_error(exc)) from None
+            raw = parsed.model_dump(mode="json")
+            if not principal.has(spec.permission):
+                raise PermissionDenied(f"your role ({principal.role.value}) may not use {name}")
+            async with deps.db.org_tx(principal.org_id) as conn:
+                result: BaseModel = await spec.fn(parsed, ToolContext(principal, conn, deps, channel))
+        except HRMError as exc:
+            await self._audit(deps, principal, channel, name, raw, started, error=exc.code)
+            raise
+        except Exception:
+            await self._audit(deps, principal, channel, name, raw, started, error="internal_error")
+            raise
+        await self._audit(
+            deps, principal, channel, name, raw, started, digest=result_digest(result.model_dump(mode="json"))
+        )
+        return result
+
+    async def _audit(
+        self,
+        deps: Deps,
+        principal: Principal,
+        channel: str,
+        name: str,
+        args: dict[str, Any],
+        started: float,
+        *,
+        error: str | None = None,
+        digest: str | None = None,
+    ) -> None:
+        elapsed = (time.perf_counter() - started) * 1000
+        # Its own transaction: a failed tool call rolls back its work but must still be audited.
+        async with deps.db.org_tx(principal.org_id) as conn:
+            await write_audit(
+                conn,
+                principal,
+                channel=channel,
+                tool=name,
+                args=args,
+                ok=error is None,
+                error_code=error,
+                result_sha256=digest,
+                duration_ms=elapsed,
+            )
+
+
+registry = Registry()

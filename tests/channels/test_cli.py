@@ -1,0 +1,94 @@
+"""The ``hrm`` command end to end, as a separate process on the test database."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hrm.core.settings import Settings
+
+
+def hrm(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HRM_DATA_DIR": str(settings.data_dir), "HRM_ENV": "development"}
+    env.pop("HRM_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "hrm", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.usefixtures("db")
+def test_ask_json_names_my_skills(settings: Settings) -> None:
+    result = hrm(settings, "ask", "--org", "acme", "--as", "marta@acme.test", "--json", "what skills do I have?")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) >= {"text", "tool_calls", "data", "conversation_id"}
+    assert payload["tool_calls"][0] == {"name": "get_profile", "args": {}, "ok": True}
+    assert "Python" in payload["text"] and "Kubernetes" in payload["text"]
+
+
+@pytest.mark.usefixtures("db")
+def test_ask_for_a_forbidden_person_is_refused(settings: Settings) -> None:
+    result = hrm(settings, "ask", "--org", "acme", "--as", "sam@acme.test", "--json", "what skills does Marta have?")
+    payload = json.loads(result.stdout)
+    assert payload["tool_calls"][0]["ok"] is False and "Python" not in result.stdout
+
+
+@pytest.mark.usefixtures("db")
+def test_conversation_continues_across_calls(settings: Settings) -> None:
+    base = ("ask", "--org", "acme", "--as", "marta@acme.test", "--json", "--conversation", "cli-conv-1")
+    first = json.loads(hrm(settings, *base, "hi").stdout)
+    second = json.loads(hrm(settings, *base, "search k8s").stdout)
+    assert first["conversation_id"] == second["conversation_id"] == "cli-conv-1"
+
+
+@pytest.mark.usefixtures("db")
+def test_unknown_people_and_orgs_exit_2(settings: Settings) -> None:
+    nobody = hrm(settings, "ask", "--org", "acme", "--as", "ghost@acme.test", "hi")
+    assert nobody.returncode == 2 and "ghost@acme.test" in nobody.stderr
+    no_org = hrm(settings, "ask", "--org", "nope", "--as", "a@b.test", "hi")
+    assert no_org.returncode == 2 and "no organisation" in no_org.stderr
+
+
+@pytest.mark.usefixtures("db")
+def test_token_prints_the_token_alone(settings: Settings) -> None:
+    result = hrm(settings, "token", "--org", "acme", "--as", "marta@acme.test")
+    assert result.returncode == 0
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].count(".") == 2
+
+
+@pytest.mark.usefixtures("db")
+def test_org_import_reports_bad_rows_and_exits_2(settings: Settings, tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("email,first_name,last_name,role\nok@cli.test,Ok,Person,employee\nbad,B,C,boss\n")
+    result = hrm(settings, "org", "import", "--org", "cli-co", "--people", str(people))
+    assert result.returncode == 2
+    assert "people line 3" in result.stderr and "invalid email" in result.stderr and "role must be" in result.stderr
+    people.write_text("email,first_name,last_name,role\nok@cli.test,Ok,Person,employee\n")
+    good = hrm(settings, "org", "import", "--org", "cli-co", "--people", str(people))
+    assert good.returncode == 0 and "1 new" in good.stdout
+    again = hrm(settings, "org", "import", "--org", "cli-co", "--people", str(people))
+    assert "0 new / 1 updated" in again.stdout
+
+
+@pytest.mark.usefixtures("db")
+def test_chat_reads_lines_until_exit(settings: Settings) -> None:
+    result = hrm(settings, "chat", "--org", "acme", "--as", "marta@acme.test", stdin="what skills do I have?\nexit\n")
+    assert result.returncode == 0 and "Python" in result.stdout
+
+
+@pytest.mark.usefixtures("db")
+def test_skills_search_and_stats_json(settings: Settings) -> None:
+    search = json.loads(hrm(settings, "skills", "search", "k8s", "--json").stdout)
+    assert search["results"][0]["name"] == "Kubernetes"
+    stats = json.loads(hrm(settings, "taxonomy", "stats", "--json").stdout)
+    assert stats["skills"]["by_source"]["builtin"] >= 300 and stats["roles"]["total"] >= 30
