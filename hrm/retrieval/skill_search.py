@@ -5,8 +5,9 @@ and that organisation's own skills only. Vector search joins this in the retriev
 """
 
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from hrm.core.db import Conn
 from hrm.core.text import norm
@@ -17,17 +18,18 @@ EXACT, ALIAS, PREFIX = 1.0, 0.95, 0.8
 _WORD = re.compile(r"[0-9A-Za-z+#]+")
 
 
-@dataclass(frozen=True)
-class SkillHit:
+class SkillHit(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     skill_id: int
     name: str
     type: str
     cluster: str | None
     description: str
     source: str
-    score: float
-    match: str  # exact, alias, prefix, fulltext, fuzzy
-    matched_text: str
+    score: float = Field(description="Relevance between 0 and 1.")
+    match: str = Field(description="How it matched: exact, alias, prefix, fulltext or fuzzy.")
+    matched_text: str = Field(description="The name or alias that matched.")
 
 
 _COLUMNS = "s.id, s.name, s.type, s.cluster, s.description, s.source"
@@ -57,15 +59,15 @@ async def search_skills(conn: Conn, query: str, *, taxonomy: str = "all", limit:
         current = hits.get(row["id"])
         if current is None or score > current.score:
             hits[row["id"]] = SkillHit(
-                row["id"],
-                row["name"],
-                row["type"],
-                row["cluster"],
-                row["description"],
-                row["source"],
-                round(score, 4),
-                match,
-                matched,
+                skill_id=row["id"],
+                name=row["name"],
+                type=row["type"],
+                cluster=row["cluster"],
+                description=row["description"],
+                source=row["source"],
+                score=round(score, 4),
+                match=match,
+                matched_text=matched,
             )
 
     exact = await conn.execute(

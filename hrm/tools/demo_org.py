@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 from hrm.retrieval.builtin_taxonomy import BuiltinTaxonomy
+from hrm.tools.org_import import PEOPLE_COLUMNS, SKILLS_COLUMNS
 
 FIRST = [
     "Marta",
@@ -181,7 +182,7 @@ def build_demo(tax: BuiltinTaxonomy, seed: int = 7) -> DemoCsv:
                 try_these["hr"] = email
             if team.name == "Data" and position == 2:
                 try_these["employee"] = email
-    return DemoCsv(_csv(PEOPLE_HEADER, people_rows), _csv(SKILLS_HEADER, skill_rows), try_these)
+    return DemoCsv(_csv(PEOPLE_COLUMNS, people_rows), _csv(SKILLS_COLUMNS, skill_rows), try_these)
 
 
 PEOPLE_HEADER = [
@@ -198,7 +199,7 @@ PEOPLE_HEADER = [
 SKILLS_HEADER = ["email", "skill", "level", "source"]
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
+def _csv(header: tuple[str, ...], rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)

@@ -9,7 +9,7 @@ from hrm.core.access import can_view_person
 from hrm.core.db import Conn
 from hrm.core.errors import InvalidInput, NotFound, PermissionDenied
 from hrm.core.models import LEVEL_LABELS, SOURCE_PRIORITY
-from hrm.core.principals import Permission, Principal
+from hrm.core.principals import AppRole, Permission, Principal
 from hrm.core.text import norm
 from hrm.tools.context import ToolContext
 from hrm.tools.registry import registry
@@ -90,11 +90,12 @@ async def resolve_person(conn: Conn, principal: Principal, ref: str | None) -> d
         raise NotFound(f"I couldn't find anyone matching {ref!r} in your organisation.")
     visible = [row for row in found if await can_view_person(conn, principal, row["id"])]
     if not visible:
-        raise PermissionDenied(
-            "You can see the skills of yourself"
-            + (" and the people who report to you" if principal.role == "manager" else "")
-            + " only; ask them or HR."
+        scope = (
+            "your own skills and those of the people who report to you"
+            if principal.role == AppRole.MANAGER
+            else "your own skills"
         )
+        raise PermissionDenied(f"You can only see {scope}; ask them, or HR, directly.")
     if len(visible) > 1:
         names = ", ".join(f"{r['first_name']} {r['last_name']} ({r['email']})" for r in visible[:5])
         raise InvalidInput(f"Several people match {ref!r}: {names}. Which one do you mean?")

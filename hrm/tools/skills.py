@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from hrm.core.principals import Permission
 from hrm.retrieval import skill_search
+from hrm.retrieval.skill_search import SkillHit
 from hrm.tools.context import ToolContext
 from hrm.tools.registry import registry
 
@@ -19,22 +20,10 @@ class SearchSkillsInput(BaseModel):
     )
 
 
-class SkillResult(BaseModel):
-    skill_id: int
-    name: str
-    type: str
-    cluster: str | None
-    description: str
-    source: str
-    score: float = Field(description="Relevance between 0 and 1.")
-    match: str = Field(description="How it matched: exact, alias, prefix, fulltext or fuzzy.")
-    matched_text: str = Field(description="The name or alias that matched.")
-
-
 class SearchSkillsOutput(BaseModel):
     query: str
     total: int = Field(description="Matches found before paging (capped at offset + limit + 50).")
-    results: list[SkillResult]
+    results: list[SkillHit]
 
 
 @registry.tool(permission=Permission.SKILLS_READ)
@@ -47,5 +36,5 @@ async def search_skills(args: SearchSkillsInput, ctx: ToolContext) -> SearchSkil
     return SearchSkillsOutput(
         query=args.query,
         total=len(hits),
-        results=[SkillResult(**hit.__dict__) for hit in page],
+        results=page,
     )
