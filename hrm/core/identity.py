@@ -52,3 +52,12 @@ async def principal_for_slack(db: Database, team_id: str, slack_user_id: str) ->
     if len(rows) != 1:  # unknown, or ambiguous across organisations: treat as unknown
         return None
     return await principal_for(db, rows[0]["org_id"], person_id=rows[0]["person_id"])
+
+
+async def emails_for_slack_ids(db: Database, org_id: UUID, slack_ids: set[str]) -> dict[str, str]:
+    """The organisation's people behind Slack user ids (directory data: who, not what they know)."""
+    async with db.org_tx(org_id) as conn:
+        cur = await conn.execute(
+            "SELECT slack_user_id, email FROM people WHERE slack_user_id = ANY(%s)", (sorted(slack_ids),)
+        )
+        return {row["slack_user_id"]: row["email"] for row in await cur.fetchall()}

@@ -92,3 +92,16 @@ def test_skills_search_and_stats_json(settings: Settings) -> None:
     assert search["results"][0]["name"] == "Kubernetes"
     stats = json.loads(hrm(settings, "taxonomy", "stats", "--json").stdout)
     assert stats["skills"]["by_source"]["builtin"] >= 300 and stats["roles"]["total"] >= 30
+
+
+@pytest.mark.usefixtures("db")
+def test_init_demo_is_idempotent_and_reset_rebuilds(settings: Settings) -> None:
+    first = hrm(settings, "init", "--demo")
+    assert first.returncode == 0, first.stderr
+    assert "marta.rossi@demo.example" in first.stdout
+    again = hrm(settings, "init", "--demo")
+    assert "0 people created" in again.stdout and "migrations: none pending" in again.stdout
+    reset = hrm(settings, "init", "--demo", "--reset")
+    assert reset.returncode == 0 and "0 updated" in reset.stdout
+    ask = hrm(settings, "ask", "--org", "demo", "--as", "marta.rossi@demo.example", "--json", "what skills do I have?")
+    assert json.loads(ask.stdout)["tool_calls"][0]["ok"] is True

@@ -401,6 +401,17 @@ async def test_handle_message_answers_as_the_slack_user(runtime: Runtime) -> Non
     assert "Kubernetes" in text
 
 
+async def test_mentioned_colleagues_are_resolved_within_permissions(runtime: Runtime) -> None:
+    mike_asks = await handle_message(runtime, TEAM, "UACMEMIKE", "what skills does <@UACMEMARTA> have?", unique("s:"))
+    assert "Python" in mike_asks and "Kubernetes" in mike_asks
+    sam_asks = await handle_message(
+        runtime, TEAM, "UACMESAM", "what skills does <@UACMEMARTA|marta> have?", unique("s:")
+    )
+    assert "Python" not in sam_asks and "can't" in sam_asks
+    otto = await handle_message(runtime, TEAM, "UACMEMIKE", "what skills does <@UGLOBOTTO> have?", unique("s:"))
+    assert "Machine Learning" not in otto
+
+
 async def test_handle_message_for_an_unknown_user(runtime: Runtime) -> None:
     assert await handle_message(runtime, TEAM, "UNOBODY42", "hi", unique("slack:test:")) == UNKNOWN_USER
 

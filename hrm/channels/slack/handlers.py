@@ -7,7 +7,8 @@ from typing import Any
 
 from hrm.channels.runtime import Runtime
 from hrm.core.errors import PermissionDenied
-from hrm.core.identity import principal_for_slack
+from hrm.core.identity import emails_for_slack_ids, principal_for_slack
+from hrm.core.principals import Principal
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +16,7 @@ CHANNEL = "slack"
 UNKNOWN_USER = "I don't know you yet — ask HR to add your Slack id."
 APOLOGY = "Sorry, something went wrong on my side and I could not answer. Please try again in a moment."
 
+_USER_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 _LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*")
 _SPACE = re.compile(r"\s+")
 
@@ -71,12 +73,23 @@ class RecentEvents:
         return True
 
 
+async def _mentions_as_emails(runtime: Runtime, principal: Principal, text: str) -> str:
+    """``<@U123>`` becomes that colleague's email, so "what skills does @Marta have?" names her;
+    the tools still decide whether the asker may see her."""
+    ids = set(_USER_MENTION.findall(text))
+    if not ids:
+        return text
+    emails = await emails_for_slack_ids(runtime.db, principal.org_id, ids)
+    return _USER_MENTION.sub(lambda m: emails.get(m.group(1), "someone I don't know"), text)
+
+
 async def handle_message(runtime: Runtime, team_id: str, user_id: str, text: str, conversation_id: str) -> str:
     """The reply to one Slack message from ``user_id``; never raises, never shows an exception."""
     try:
         principal = await principal_for_slack(runtime.db, team_id, user_id)
         if principal is None:
             return UNKNOWN_USER
+        text = await _mentions_as_emails(runtime, principal, text)
         try:
             reply = await runtime.agent.ask(principal, text, conversation_id=conversation_id, channel=CHANNEL)
         except PermissionDenied:
