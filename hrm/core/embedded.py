@@ -43,6 +43,7 @@ def stop_embedded(data_dir: Path) -> bool:
     pgdata = data_dir / "pgdata"
     if not (pgdata / "postmaster.pid").exists():
         return False
-    server = _get_server(pgdata, cleanup_mode="stop")
+    # cleanup_mode=None: stop once here, not again (noisily) from the wheel's exit hook.
+    server = _get_server(pgdata, cleanup_mode=None)
     server.stop()
     return True
