@@ -176,7 +176,7 @@ def build_demo(tax: BuiltinTaxonomy, seed: int = 7) -> DemoCsv:
                     skill_rows.append(
                         [email, names[req["skill"]], str(level), rng.choice(["self", "self", "manager", "peer"])]
                     )
-            if team.name == "Engineering" and is_lead:
+            if team.name == "Data" and is_lead:
                 try_these["manager"] = email
             if team.name == "People" and position == 1:
                 try_these["hr"] = email
