@@ -270,7 +270,7 @@ async def test_follow_ups_in_a_dm_continue_one_conversation(
     await slack.send(event_callback(dm(MARTA, "what skills do I have?", channel)))
     await fake_slack.wait_for_posts(channel, 2)
 
-    assert await _messages(db, conversation_id(TEAM, channel, None)) == ["user", "assistant", "user", "assistant"]
+    assert await _messages(db, conversation_id(TEAM, channel, None, MARTA)) == ["user", "assistant"] * 2
 
 
 async def test_wrong_signature_is_refused(slack: SlackClient, fake_slack: FakeSlack) -> None:
@@ -329,7 +329,7 @@ async def test_app_mention_is_answered_in_its_thread(slack: SlackClient, fake_sl
     await slack.send(event_callback(mention(MARTA, "help", channel, thread_ts=first["ts"])))
     posts = await fake_slack.wait_for_posts(channel, 2)
     assert posts[1].args["thread_ts"] == first["ts"]
-    assert await _messages(db, conversation_id(TEAM, channel, first["ts"])) == ["user", "assistant"] * 2
+    assert await _messages(db, conversation_id(TEAM, channel, first["ts"], MARTA)) == ["user", "assistant"] * 2
 
 
 async def test_someone_else_in_the_thread_gets_a_conversation_of_their_own(

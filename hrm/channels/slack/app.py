@@ -101,7 +101,8 @@ async def _answer(
         runtime: Runtime = context["runtime"]
         team = context.team_id or str(body.get("team_id") or "")
         text = strip_mention(str(event.get("text") or ""), bot_user_id(body))
-        reply = await handle_message(runtime, team, str(event["user"]), text, conversation_id(team, channel, thread_ts))
+        user = str(event["user"])
+        reply = await handle_message(runtime, team, user, text, conversation_id(team, channel, thread_ts, user))
     except Exception:
         log.exception("Slack event %s could not be answered", body.get("event_id"))
         reply = APOLOGY

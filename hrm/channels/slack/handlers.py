@@ -6,7 +6,6 @@ from collections import OrderedDict
 from typing import Any
 
 from hrm.channels.runtime import Runtime
-from hrm.core.errors import PermissionDenied
 from hrm.core.identity import emails_for_slack_ids, principal_for_slack
 from hrm.core.principals import Principal
 
@@ -21,9 +20,10 @@ _LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*")
 _SPACE = re.compile(r"\s+")
 
 
-def conversation_id(team_id: str, channel_id: str, thread_ts: str | None) -> str:
-    """One conversation per DM (or per thread), so follow-ups continue it."""
-    return f"slack:{team_id}:{channel_id}:{thread_ts or 'dm'}"
+def conversation_id(team_id: str, channel_id: str, thread_ts: str | None, user_id: str) -> str:
+    """One conversation per person per DM (or thread), so follow-ups continue it; several people
+    in one thread each keep their own, since a conversation belongs to one person."""
+    return f"slack:{team_id}:{channel_id}:{thread_ts or 'dm'}:{user_id}"
 
 
 def bot_user_id(body: dict[str, Any]) -> str | None:
@@ -90,14 +90,7 @@ async def handle_message(runtime: Runtime, team_id: str, user_id: str, text: str
         if principal is None:
             return UNKNOWN_USER
         text = await _mentions_as_emails(runtime, principal, text)
-        try:
-            reply = await runtime.agent.ask(principal, text, conversation_id=conversation_id, channel=CHANNEL)
-        except PermissionDenied:
-            # A thread several people talk in: it is the conversation of whoever spoke first; the
-            # others each get their own conversation in that thread.
-            reply = await runtime.agent.ask(
-                principal, text, conversation_id=f"{conversation_id}:{user_id}", channel=CHANNEL
-            )
+        reply = await runtime.agent.ask(principal, text, conversation_id=conversation_id, channel=CHANNEL)
         return reply.text
     except Exception:
         log.exception("Slack message from %s in team %s could not be answered", user_id, team_id)
