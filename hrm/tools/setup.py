@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from hrm.core.db import Database
 from hrm.core.migrations import migrate
 from hrm.retrieval.builtin_taxonomy import load_builtin, read_builtin
+from hrm.retrieval.embed_store import Progress, embed_missing
+from hrm.retrieval.embeddings import Embedder
 from hrm.tools.demo_org import build_demo
 from hrm.tools.org_import import ImportReport, import_org
 
@@ -19,10 +21,14 @@ class InitReport:
     emails_to_try: dict[str, str] = field(default_factory=dict)
 
 
-def migrate_and_load(db: Database) -> tuple[list[str], dict[str, int]]:
+def migrate_and_load(
+    db: Database, embedder: Embedder, *, progress: Progress | None = None
+) -> tuple[list[str], dict[str, int]]:
+    """Migrate, load the built-in taxonomy and embed whatever lacks a vector (cached by text)."""
     with db.owner_connect() as conn:
         applied = migrate(conn)
         counts = load_builtin(conn)
+        embed_missing(conn, embedder, progress=progress)
     return [f"{m.version:04d}_{m.name}" for m in applied], counts
 
 
@@ -36,9 +42,11 @@ async def reset_demo(db: Database) -> None:
             conn.execute("DELETE FROM organizations WHERE id = %s", (row["id"],))
 
 
-async def init(db: Database, *, demo: bool, reset: bool) -> InitReport:
+async def init(
+    db: Database, embedder: Embedder, *, demo: bool, reset: bool, progress: Progress | None = None
+) -> InitReport:
     """``db`` not yet opened: the application role its pool logs in as is created by the migrations."""
-    applied, counts = migrate_and_load(db)
+    applied, counts = migrate_and_load(db, embedder, progress=progress)
     report = InitReport(applied, counts)
     if demo:
         if reset:

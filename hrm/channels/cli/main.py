@@ -10,11 +10,13 @@ import typer
 
 from hrm.channels.cli import org, skills
 from hrm.channels.cli.common import load_settings, print_json, run
+from hrm.channels.cli.progress import progress_bars
 from hrm.channels.runtime import open_runtime
 from hrm.core.db import Database
 from hrm.core.embedded import stop_embedded
 from hrm.core.identity import principal_by_email
 from hrm.core.tokens import mint
+from hrm.retrieval.embeddings import MiniLMEmbedder
 from hrm.tools.setup import init as init_service
 
 app = typer.Typer(
@@ -43,7 +45,10 @@ def init(
     started = time.perf_counter()
 
     async def go() -> None:
-        report = await init_service(Database.from_settings(settings), demo=demo, reset=reset)
+        with progress_bars() as progress:
+            report = await init_service(
+                Database.from_settings(settings), MiniLMEmbedder(), demo=demo, reset=reset, progress=progress
+            )
         applied = ", ".join(report.migrations_applied) or "none pending"
         where = f"embedded, {settings.data_dir}" if settings.database_url is None else "external"
         typer.echo(f"database ready ({where}); migrations: {applied}")

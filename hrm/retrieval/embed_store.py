@@ -1,0 +1,107 @@
+"""Embeddings in Postgres: a cache keyed by (model, text) so nothing is embedded twice, and a pass
+that fills every missing skill, alias, role and role-alias vector of the shared taxonomy."""
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import psycopg
+
+from hrm.retrieval.embeddings import Embedder, Vectors, to_pgvector
+
+# (stage, done, total): the CLI draws a progress bar from it; the retrieval layer never prints.
+Progress = Callable[[str, int, int], None]
+
+BATCH = 256
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _parse(value: str) -> list[float]:
+    return [float(x) for x in value.strip("[]").split(",")]
+
+
+def embed_cached(
+    conn: psycopg.Connection[Any],
+    embedder: Embedder,
+    texts: list[str],
+    *,
+    stage: str = "embedding",
+    progress: Progress | None = None,
+) -> Vectors:
+    """Vectors for ``texts`` (in order), computing only those not already cached for this model."""
+    unique = list(dict.fromkeys(texts))
+    keys = [text_key(t) for t in unique]
+    found: dict[str, list[float]] = {}
+    for start in range(0, len(keys), 5000):
+        rows = conn.execute(
+            "SELECT text_sha256, embedding::text AS v FROM embedding_cache WHERE model = %s AND text_sha256 = ANY(%s)",
+            (embedder.name, keys[start : start + 5000]),
+        ).fetchall()
+        found.update({row["text_sha256"]: _parse(row["v"]) for row in rows})
+    missing = [(k, t) for k, t in zip(keys, unique, strict=True) if k not in found]
+    for start in range(0, len(missing), BATCH):
+        chunk = missing[start : start + BATCH]
+        vectors = embedder.embed([t for _, t in chunk])
+        with conn.cursor() as cur:
+            cur.executemany(
+                """INSERT INTO embedding_cache (model, text_sha256, embedding) VALUES (%s, %s, %s::vector)
+                   ON CONFLICT DO NOTHING""",
+                [(embedder.name, k, to_pgvector(v)) for (k, _), v in zip(chunk, vectors, strict=True)],
+            )
+        conn.commit()  # a long first import keeps what it computed if interrupted
+        found.update({k: v.tolist() for (k, _), v in zip(chunk, vectors, strict=True)})
+        if progress:
+            progress(stage, min(start + BATCH, len(missing)), len(missing))
+    by_text = {t: found[k] for k, t in zip(keys, unique, strict=True)}
+    if not texts:
+        return np.zeros((0, embedder.dimensions), dtype=np.float32)
+    return np.asarray([by_text[t] for t in texts], dtype=np.float32)
+
+
+def skill_text(name: str, description: str) -> str:
+    """What a skill's own vector encodes: its name, sharpened by the description."""
+    return f"{name}. {description}".strip() if description else name
+
+
+# table, id column, SQL for the text of each row missing a vector
+_TARGETS: tuple[tuple[str, str], ...] = (
+    ("skills", "SELECT id, name, description FROM skills WHERE embedding IS NULL AND org_id IS NULL"),
+    (
+        "skill_aliases",
+        "SELECT id, alias AS name, '' AS description FROM skill_aliases WHERE embedding IS NULL AND org_id IS NULL",
+    ),
+    ("roles", "SELECT id, title AS name, description FROM roles WHERE embedding IS NULL AND org_id IS NULL"),
+    (
+        "role_aliases",
+        "SELECT id, alias AS name, '' AS description FROM role_aliases WHERE embedding IS NULL AND org_id IS NULL",
+    ),
+)
+
+
+def embed_missing(
+    conn: psycopg.Connection[Any], embedder: Embedder, *, progress: Progress | None = None
+) -> dict[str, int]:
+    """Fill the vectors the shared taxonomy lacks (schema owner's connection); returns counts."""
+    counts: dict[str, int] = {}
+    for table, select in _TARGETS:
+        rows = conn.execute(select).fetchall()
+        counts[table] = len(rows)
+        if not rows:
+            continue
+        texts = [skill_text(r["name"], r["description"]) if table in ("skills", "roles") else r["name"] for r in rows]
+        vectors = embed_cached(conn, embedder, texts, stage=table, progress=progress)
+        for start in range(0, len(rows), 2000):
+            with conn.cursor() as cur:
+                cur.executemany(
+                    f"UPDATE {table} SET embedding = %s::vector WHERE id = %s",
+                    [
+                        (to_pgvector(v), r["id"])
+                        for r, v in zip(rows[start : start + 2000], vectors[start : start + 2000], strict=True)
+                    ],
+                )
+            conn.commit()
+    return counts
