@@ -50,6 +50,7 @@ def settings(data_dir: Path) -> Settings:
         slack_signing_secret=secrets.token_hex(16),
         slack_bot_token="xoxb-" + secrets.token_hex(12),
         llm_provider="none",
+        embedder="fake",
     )
 
 

@@ -9,7 +9,7 @@ from hrm.core.db import Database
 from hrm.core.errors import ConfigurationError
 from hrm.core.migrations import pending
 from hrm.core.settings import Settings
-from hrm.retrieval.embeddings import Embedder, MiniLMEmbedder
+from hrm.retrieval.embeddings import Embedder, embedder_for
 from hrm.tools import registry
 from hrm.tools.context import Deps
 
@@ -40,7 +40,7 @@ async def open_runtime(settings: Settings, *, embedder: Embedder | None = None) 
     await db.open()
     try:
         # MiniLM loads its weights on first use only, so commands that never embed stay fast.
-        deps = Deps(db=db, settings=settings, embedder=embedder or MiniLMEmbedder())
+        deps = Deps(db=db, settings=settings, embedder=embedder or embedder_for(settings.embedder))
         yield Runtime(deps, Agent(deps, registry))
     finally:
         await db.close()

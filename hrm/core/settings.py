@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         description="URL for the application role (no table ownership, no BYPASSRLS); "
         "unset = the owner URL with SET ROLE hrm_app.",
     )
+    embedder: Literal["minilm", "fake"] = Field(
+        "minilm", description="Embedding model; 'fake' (deterministic hashing) is for tests and offline demos only."
+    )
     pool_min_size: int = 1
     pool_max_size: int = 10
 

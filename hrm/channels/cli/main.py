@@ -16,7 +16,7 @@ from hrm.core.db import Database
 from hrm.core.embedded import stop_embedded
 from hrm.core.identity import principal_by_email
 from hrm.core.tokens import mint
-from hrm.retrieval.embeddings import MiniLMEmbedder
+from hrm.retrieval.embeddings import embedder_for
 from hrm.tools.setup import init as init_service
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app = typer.Typer(
 app.add_typer(org.app, name="org")
 app.add_typer(skills.app, name="skills")
 app.add_typer(skills.taxonomy_app, name="taxonomy")
+app.add_typer(skills.roles_app, name="roles")
 db_app = typer.Typer(help="The embedded database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -47,7 +48,11 @@ def init(
     async def go() -> None:
         with progress_bars() as progress:
             report = await init_service(
-                Database.from_settings(settings), MiniLMEmbedder(), demo=demo, reset=reset, progress=progress
+                Database.from_settings(settings),
+                embedder_for(settings.embedder),
+                demo=demo,
+                reset=reset,
+                progress=progress,
             )
         applied = ", ".join(report.migrations_applied) or "none pending"
         where = f"embedded, {settings.data_dir}" if settings.database_url is None else "external"
