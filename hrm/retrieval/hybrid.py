@@ -20,6 +20,8 @@ EXACT_BONUS = 1.0
 # Below this cosine similarity a neighbour is noise, not a match: the search box shows nothing
 # rather than the least-unrelated skills (ranking tasks like linking keep every neighbour).
 MIN_SEARCH_SIMILARITY = 0.4
+# A skill named verbatim in the text is stronger evidence than one that merely resembles it.
+MENTION_WEIGHT = 2.0
 _WORDS = re.compile(r"[0-9A-Za-z+#.]+")
 
 
@@ -33,9 +35,9 @@ def rrf(rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = Non
     return scores
 
 
-def _display(fused: float) -> float:
-    """Fused score on a 0–1 scale: 1.0 for first place in both the lexical and the vector list."""
-    return round(min(1.0, fused * (RRF_K + 1) / 2), 4)
+def _display(fused: float, weight: float = 2.0) -> float:
+    """Fused score on a 0–1 scale: 1.0 for first place in every list (``weight`` = their total)."""
+    return round(min(1.0, fused * (RRF_K + 1) / weight), 4)
 
 
 def _ordered(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
@@ -144,7 +146,7 @@ async def link_skills(
     for text, vector in zip(texts, vectors, strict=True):
         near = await nearest_skills(conn, to_pgvector(vector), taxonomy=taxonomy, k=pool)
         named = await mentioned_skills(conn, text, taxonomy=taxonomy)
-        scores = rrf([[int(r["id"]) for r in near], named])
+        scores = rrf([[int(r["id"]) for r in near], named], [1.0, MENTION_WEIGHT])
         ranked = _ordered(scores, top_k)
         rows = await _entity_rows(conn, "skills", [i for i, _ in ranked])
         results.append(
@@ -152,7 +154,7 @@ async def link_skills(
                 LinkedSkill(
                     skill_id=i,
                     name=rows[i]["name"],
-                    score=_display(s),
+                    score=_display(s, 1.0 + MENTION_WEIGHT),
                     source=rows[i]["source"],
                     external_id=rows[i]["external_id"],
                 )

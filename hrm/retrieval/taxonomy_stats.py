@@ -23,4 +23,5 @@ def taxonomy_stats(conn: psycopg.Connection[Any]) -> dict[str, Any]:
         "aliases": count("SELECT count(*) AS n FROM skill_aliases WHERE org_id IS NULL"),
         "relations": count("SELECT count(*) AS n FROM skill_relations"),
         "transitions": count("SELECT count(*) AS n FROM role_transitions"),
+        "role_aliases": count("SELECT count(*) AS n FROM role_aliases WHERE org_id IS NULL"),
     }

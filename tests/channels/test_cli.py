@@ -105,3 +105,40 @@ def test_init_demo_is_idempotent_and_reset_rebuilds(settings: Settings) -> None:
     assert reset.returncode == 0 and "0 updated" in reset.stdout
     ask = hrm(settings, "ask", "--org", "demo", "--as", "marta.rossi@demo.example", "--json", "what skills do I have?")
     assert json.loads(ask.stdout)["tool_calls"][0]["ok"] is True
+
+
+@pytest.mark.usefixtures("db")
+def test_skills_link_and_roles_normalize_in_batch(settings: Settings, tmp_path: Path) -> None:
+    texts = tmp_path / "texts.jsonl"
+    texts.write_text('{"id": "a", "text": "python and kubernetes"}\n{"id": 7, "text": "negotiation"}\n')
+    out = hrm(settings, "skills", "link", "--input", str(texts), "--top", "3", "--taxonomy", "builtin", "--json")
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", 7]
+    assert set(lines[0]["results"][0]) == {"skill_id", "name", "score"} and len(lines[0]["results"]) == 3
+    assert {"Python", "Kubernetes"} <= {r["name"] for r in lines[0]["results"]}
+    single = json.loads(hrm(settings, "skills", "link", "negotiation", "--json").stdout)
+    assert single["results"][0]["name"] == "Negotiation"
+
+    titles = tmp_path / "titles.jsonl"
+    titles.write_text('{"id": 1, "text": "Senior Data Engineer"}\n{"id": 2, "title": "Registered Nurse"}\n')
+    roles = hrm(settings, "roles", "normalize", "--input", str(titles), "--top", "2", "--json")
+    parsed = [json.loads(line) for line in roles.stdout.splitlines()]
+    assert {"role_id", "title", "score", "external_id"} <= set(parsed[0]["results"][0])
+    assert parsed[0]["results"][0]["external_id"] == "data_engineer_senior"
+
+
+@pytest.mark.usefixtures("db")
+def test_bad_jsonl_is_reported_by_line(settings: Settings, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "ok"}\nnot json\n{"id": 3}\n')
+    out = hrm(settings, "skills", "link", "--input", str(bad), "--json")
+    assert out.returncode == 2 and "line 2" in out.stderr and "line 3" in out.stderr and out.stdout == ""
+
+
+@pytest.mark.usefixtures("db")
+def test_bench_titles_reports_metrics(settings: Settings) -> None:
+    out = hrm(settings, "bench", "--suite", "titles", "--json")
+    result = json.loads(out.stdout)
+    assert result["suite"] == "titles" and {"accuracy_at_1", "accuracy_at_5"} <= set(result["metrics"])
+    assert out.returncode == (0 if result["passed"] else 1)

@@ -1,0 +1,97 @@
+"""``hrm bench``: measured suites with their metrics and targets."""
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hrm.channels.cli.common import fail, load_settings, print_json, run
+from hrm.core.db import Database
+from hrm.retrieval.embeddings import embedder_for
+
+HELP = """Run a benchmark suite; prints a table (or JSON) and exits 1 when a target is missed.
+
+Suites and their metrics (all in percent unless said otherwise):
+
+\b
+linking  Decorte skill-linking validation splits (tech, house) against ESCO; needs
+         `hrm taxonomy import esco DIR` and the eval-dev files (--data). Per split, for the
+         hybrid linker and a TF-IDF baseline over ESCO labels computed in the same run:
+         rp5, rp10 (R-Precision@5/@10), mrr, queries; rp5_over_baseline (points; target >= 8 on
+         both splits); gold_labels_missing_from_esco; and sentences_per_second (batch linking).
+titles   job-title normalisation on a title set written for the project, against the built-in
+         roles: accuracy_at_1, accuracy_at_5 (target >= 90), titles_per_second, misses.
+"""
+
+SUITES = ("linking", "titles")
+
+
+def _data_dir(explicit: Path | None) -> Path:
+    candidates = [explicit] if explicit else []
+    if os.environ.get("HRM_EVAL_DATA"):
+        candidates.append(Path(os.environ["HRM_EVAL_DATA"]))
+    candidates += [Path.cwd() / "../shared/data", Path(__file__).resolve().parents[4] / "shared" / "data"]
+    for candidate in candidates:
+        if candidate and (candidate / "eval-dev").is_dir():
+            return candidate.resolve()
+    fail("benchmark data not found: pass --data DIR (the folder holding eval-dev/) or set HRM_EVAL_DATA")
+
+
+def _table(result: dict[str, Any]) -> None:
+    metrics = result["metrics"]
+    if result["suite"] == "linking":
+        typer.echo(f"{'split':<7} {'system':<7} {'RP@5':>6} {'RP@10':>6} {'MRR':>6} {'queries':>8}")
+        for split in ("tech", "house"):
+            for system in ("hybrid", "tfidf"):
+                m = metrics[split][system]
+                typer.echo(
+                    f"{split:<7} {system:<7} {m['rp5']:>6.1f} {m['rp10']:>6.1f} {m['mrr']:>6.1f} {m['queries']:>8}"
+                )
+            typer.echo(
+                f"{split:<7} RP@5 over baseline: {metrics[split]['rp5_over_baseline']:+.1f} points "
+                f"(gold labels not in ESCO: {metrics[split]['gold_labels_missing_from_esco']})"
+            )
+        typer.echo(f"throughput: {metrics['sentences_per_second']} sentences/s")
+    else:
+        for key, value in metrics.items():
+            if key != "misses":
+                typer.echo(f"{key}: {value}")
+        for miss in metrics.get("misses", []):
+            typer.echo(f"  miss: {miss['title']!r} expected {miss['expected']} got {miss['got']}")
+    typer.echo(f"{result['suite']}: {'PASSED' if result['passed'] else 'BELOW TARGET'}")
+
+
+def bench(
+    suite: Annotated[str, typer.Option("--suite", help="linking or titles.")] = "linking",
+    as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
+    data: Annotated[Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for linking).")] = None,
+) -> None:
+    if suite not in SUITES:
+        fail(f"unknown suite {suite!r}; choose from {', '.join(SUITES)}")
+    settings = load_settings()
+
+    async def go() -> dict[str, Any]:
+        from hrm.evals.linking import run_linking
+        from hrm.evals.titles import run_titles
+
+        db = Database.from_settings(settings)
+        await db.open()
+        try:
+            embedder = embedder_for(settings.embedder)
+            if suite == "linking":
+                return await run_linking(db, embedder, _data_dir(data))
+            return await run_titles(db, embedder)
+        finally:
+            await db.close()
+
+    result = run(go())
+    if as_json:
+        print_json(result)
+    else:
+        _table(result)
+    if not result["passed"]:
+        raise typer.Exit(1)
+
+
+bench.__doc__ = HELP

@@ -1,0 +1,1 @@
+"""Importers of official taxonomies (ESCO, O*NET) into the shared reference tables."""
