@@ -42,7 +42,8 @@ def embed_cached(
             (embedder.name, keys[start : start + 5000]),
         ).fetchall()
         found.update({row["text_sha256"]: _parse(row["v"]) for row in rows})
-    missing = [(k, t) for k, t in zip(keys, unique, strict=True) if k not in found]
+    # Sorted by length, so each batch pads to similar lengths (a large share of CPU time otherwise).
+    missing = sorted(((k, t) for k, t in zip(keys, unique, strict=True) if k not in found), key=lambda kt: len(kt[1]))
     for start in range(0, len(missing), BATCH):
         chunk = missing[start : start + BATCH]
         vectors = embedder.embed([t for _, t in chunk])

@@ -1,6 +1,7 @@
 """Hybrid retrieval: fusion, mentions, relevance cases, and organisation isolation."""
 
 import pytest
+from pydantic import BaseModel
 
 from hrm.core.errors import NotFound
 from hrm.retrieval.hybrid import ngrams, rrf
@@ -28,7 +29,7 @@ def test_ngrams_longest_first_and_normalised() -> None:
 
 async def _call(
     deps: Deps, as_person: PrincipalFactory, tool: str, args: dict[str, object], who: str = "marta@acme.test"
-):  # type: ignore[no-untyped-def]
+) -> BaseModel:
     return await registry.call(tool, args, await as_person(who), deps, channel="test")
 
 
