@@ -68,19 +68,32 @@ def skill_text(name: str, description: str) -> str:
     return f"{name}. {description}".strip() if description else name
 
 
-# table, id column, SQL for the text of each row missing a vector
-_TARGETS: tuple[tuple[str, str], ...] = (
-    ("skills", "SELECT id, name, description FROM skills WHERE embedding IS NULL AND org_id IS NULL"),
+# table, its HNSW index, SQL for the text of each shared row missing a vector
+_TARGETS: tuple[tuple[str, str, str], ...] = (
+    (
+        "skills",
+        "skills_embedding",
+        "SELECT id, name, description FROM skills WHERE embedding IS NULL AND org_id IS NULL",
+    ),
     (
         "skill_aliases",
+        "skill_aliases_embedding",
         "SELECT id, alias AS name, '' AS description FROM skill_aliases WHERE embedding IS NULL AND org_id IS NULL",
     ),
-    ("roles", "SELECT id, title AS name, description FROM roles WHERE embedding IS NULL AND org_id IS NULL"),
+    (
+        "roles",
+        "roles_embedding",
+        "SELECT id, title AS name, description FROM roles WHERE embedding IS NULL AND org_id IS NULL",
+    ),
     (
         "role_aliases",
+        "role_aliases_embedding",
         "SELECT id, alias AS name, '' AS description FROM role_aliases WHERE embedding IS NULL AND org_id IS NULL",
     ),
 )
+# Past this many rows, building the HNSW index once beats inserting every vector into it (the
+# pgvector advice for bulk loads): an ESCO import writes about 100,000 alias vectors.
+REBUILD_INDEX_AT = 5000
 
 
 def embed_missing(
@@ -88,21 +101,27 @@ def embed_missing(
 ) -> dict[str, int]:
     """Fill the vectors the shared taxonomy lacks (schema owner's connection); returns counts."""
     counts: dict[str, int] = {}
-    for table, select in _TARGETS:
+    for table, index, select in _TARGETS:
         rows = conn.execute(select).fetchall()
         counts[table] = len(rows)
         if not rows:
             continue
         texts = [skill_text(r["name"], r["description"]) if table in ("skills", "roles") else r["name"] for r in rows]
         vectors = embed_cached(conn, embedder, texts, stage=table, progress=progress)
-        for start in range(0, len(rows), 2000):
-            with conn.cursor() as cur:
-                cur.executemany(
-                    f"UPDATE {table} SET embedding = %s::vector WHERE id = %s",
-                    [
-                        (to_pgvector(v), r["id"])
-                        for r, v in zip(rows[start : start + 2000], vectors[start : start + 2000], strict=True)
-                    ],
-                )
-            conn.commit()
+        _write_vectors(conn, table, index, [int(r["id"]) for r in rows], vectors)
     return counts
+
+
+def _write_vectors(conn: psycopg.Connection[Any], table: str, index: str, ids: list[int], vectors: Vectors) -> None:
+    rebuild = len(ids) >= REBUILD_INDEX_AT
+    with conn.transaction():
+        if rebuild:
+            conn.execute(f"DROP INDEX IF EXISTS {index}")
+        conn.execute("CREATE TEMP TABLE new_vectors (id bigint PRIMARY KEY, embedding vector(384)) ON COMMIT DROP")
+        with conn.cursor() as cur, cur.copy("COPY new_vectors (id, embedding) FROM STDIN") as copy:
+            for ident, vector in zip(ids, vectors, strict=True):
+                copy.write_row((ident, to_pgvector(vector)))
+        conn.execute(f"UPDATE {table} t SET embedding = n.embedding FROM new_vectors n WHERE t.id = n.id")
+        if rebuild:
+            conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            conn.execute(f"CREATE INDEX {index} ON {table} USING hnsw (embedding vector_cosine_ops)")
