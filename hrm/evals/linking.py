@@ -53,7 +53,7 @@ def _esco_labels(db: Database) -> dict[str, int]:
 async def run_linking(db: Database, embedder: Embedder, data_dir: Path) -> dict[str, Any]:
     label_ids = _esco_labels(db)
     with db.owner_connect() as conn:
-        baseline = TfidfLinker(conn, "esco")
+        baseline = TfidfLinker.from_connection(conn, "esco")
     metrics: dict[str, Any] = {}
     total_sentences, total_seconds = 0, 0.0
     for split in SPLITS:
