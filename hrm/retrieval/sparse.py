@@ -27,6 +27,12 @@ SELECT (SELECT count(*) FROM skills WHERE org_id IS NULL) AS skills,
 """
 
 
+def _docs(taxonomy: str) -> tuple[str, dict[str, str]]:
+    if taxonomy == "all":
+        return _DOCS.format(where=""), {}
+    return _DOCS.format(where=" AND s.source = %(taxonomy)s"), {"taxonomy": taxonomy}
+
+
 class LabelIndex:
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         self.ids = np.asarray([int(r["id"]) for r in rows], dtype=np.int64)
@@ -35,8 +41,8 @@ class LabelIndex:
 
     @classmethod
     def from_connection(cls, conn: psycopg.Connection[Any], taxonomy: str) -> "LabelIndex":
-        where, params = ("", {}) if taxonomy == "all" else (" AND s.source = %(taxonomy)s", {"taxonomy": taxonomy})
-        return cls(conn.execute(_DOCS.format(where=where), params).fetchall())
+        sql, params = _docs(taxonomy)
+        return cls(conn.execute(sql, params).fetchall())
 
     def rank(self, texts: list[str], k: int = 10) -> list[list[int]]:
         """Top ``k`` skill ids per text; a text sharing no word with any label gets none."""
@@ -60,8 +66,8 @@ class LabelIndexCache:
         cached = self._indexes.get(taxonomy)
         if cached and cached[0] == version:
             return cached[1]
-        where, params = ("", {}) if taxonomy == "all" else (" AND s.source = %(taxonomy)s", {"taxonomy": taxonomy})
-        cur = await conn.execute(_DOCS.format(where=where), params)
+        sql, params = _docs(taxonomy)
+        cur = await conn.execute(sql, params)
         index = LabelIndex(list(await cur.fetchall()))
         self._indexes[taxonomy] = (version, index)
         return index
