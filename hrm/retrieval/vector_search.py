@@ -22,35 +22,28 @@ def taxonomy_filter(alias: str, taxonomy: str) -> str:
     return "" if taxonomy == "all" else f" AND {alias}.source = %(taxonomy)s"
 
 
-_SKILLS = """
+def _nearest_sql(table: str, label: str, aliases: str, key: str, taxonomy: str) -> str:
+    """Best similarity per entity over its own vector and its aliases' vectors."""
+    where = taxonomy_filter("e", taxonomy)
+    return f"""
 SELECT id, max(sim) AS sim, (array_agg(label ORDER BY sim DESC))[1] AS label FROM (
-    (SELECT s.id, 1 - (s.embedding <=> %(q)s::vector) AS sim, s.name AS label FROM skills s
-     WHERE s.embedding IS NOT NULL{where_s} ORDER BY s.embedding <=> %(q)s::vector LIMIT %(k)s)
+    (SELECT e.id, 1 - (e.embedding <=> %(q)s::vector) AS sim, e.{label} AS label FROM {table} e
+     WHERE e.embedding IS NOT NULL{where} ORDER BY e.embedding <=> %(q)s::vector LIMIT %(k)s)
     UNION ALL
-    (SELECT s.id, 1 - (a.embedding <=> %(q)s::vector), a.alias FROM skill_aliases a JOIN skills s ON s.id = a.skill_id
-     WHERE a.embedding IS NOT NULL{where_s} ORDER BY a.embedding <=> %(q)s::vector LIMIT %(k)s)
-) hits GROUP BY id ORDER BY sim DESC, id LIMIT %(k)s
-"""
-
-_ROLES = """
-SELECT id, max(sim) AS sim, (array_agg(label ORDER BY sim DESC))[1] AS label FROM (
-    (SELECT r.id, 1 - (r.embedding <=> %(q)s::vector) AS sim, r.title AS label FROM roles r
-     WHERE r.embedding IS NOT NULL{where_r} ORDER BY r.embedding <=> %(q)s::vector LIMIT %(k)s)
-    UNION ALL
-    (SELECT r.id, 1 - (a.embedding <=> %(q)s::vector), a.alias FROM role_aliases a JOIN roles r ON r.id = a.role_id
-     WHERE a.embedding IS NOT NULL{where_r} ORDER BY a.embedding <=> %(q)s::vector LIMIT %(k)s)
+    (SELECT e.id, 1 - (a.embedding <=> %(q)s::vector), a.alias FROM {aliases} a JOIN {table} e ON e.id = a.{key}
+     WHERE a.embedding IS NOT NULL{where} ORDER BY a.embedding <=> %(q)s::vector LIMIT %(k)s)
 ) hits GROUP BY id ORDER BY sim DESC, id LIMIT %(k)s
 """
 
 
 async def nearest_skills(conn: Conn, vector: str, *, taxonomy: str, k: int) -> list[dict[str, Any]]:
     """[{id, sim, label}] best first; ``vector`` in pgvector text form."""
-    sql = _SKILLS.format(where_s=taxonomy_filter("s", taxonomy))
+    sql = _nearest_sql("skills", "name", "skill_aliases", "skill_id", taxonomy)
     cur = await conn.execute(sql, {"q": vector, "k": k, "taxonomy": taxonomy})
     return list(await cur.fetchall())
 
 
 async def nearest_roles(conn: Conn, vector: str, *, taxonomy: str, k: int) -> list[dict[str, Any]]:
-    sql = _ROLES.format(where_r=taxonomy_filter("r", taxonomy))
+    sql = _nearest_sql("roles", "title", "role_aliases", "role_id", taxonomy)
     cur = await conn.execute(sql, {"q": vector, "k": k, "taxonomy": taxonomy})
     return list(await cur.fetchall())

@@ -145,11 +145,7 @@ def link(
     for chunk, out in zip(chunks, outputs, strict=True):
         for (ident, _), linked in zip(chunk, out.links, strict=True):
             results = [{"skill_id": r.skill_id, "name": r.name, "score": r.score} for r in linked.results]
-            if as_json:
-                print_json({"id": ident, "results": results} if batch else {"results": results})
-            else:
-                header = f"{ident}: " if batch else ""
-                typer.echo(header + "; ".join(f"{r['name']} ({r['score']:.2f})" for r in results))
+            _emit(ident if batch else None, results, as_json, lambda r: f"{r['name']} ({r['score']:.2f})")
     if batch and not as_json:
         elapsed = time.perf_counter() - started
         typer.echo(f"{len(items)} texts in {elapsed:.1f}s ({len(items) / elapsed:.1f}/s)", err=True)
@@ -191,11 +187,17 @@ def normalize(
                 }
                 for r in ranked.results
             ]
-            if as_json:
-                print_json({"id": ident, "results": results} if batch else {"results": results})
-            else:
-                header = f"{ident}: " if batch else ""
-                typer.echo(header + "; ".join(f"{r['title']} [{r['source']}] ({r['score']:.2f})" for r in results))
+            _emit(
+                ident if batch else None, results, as_json, lambda r: f"{r['title']} [{r['source']}] ({r['score']:.2f})"
+            )
+
+
+def _emit(ident: Any, results: list[dict[str, Any]], as_json: bool, describe: Callable[[dict[str, Any]], str]) -> None:
+    """One line per input: JSON with its id in batch mode, or a readable list."""
+    if as_json:
+        print_json({"results": results} if ident is None else {"id": ident, "results": results})
+    else:
+        typer.echo(("" if ident is None else f"{ident}: ") + "; ".join(describe(r) for r in results))
 
 
 @taxonomy_app.command("stats")
