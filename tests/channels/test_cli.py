@@ -142,3 +142,23 @@ def test_bench_titles_reports_metrics(settings: Settings) -> None:
     result = json.loads(out.stdout)
     assert result["suite"] == "titles" and {"accuracy_at_1", "accuracy_at_5"} <= set(result["metrics"])
     assert out.returncode == (0 if result["passed"] else 1)
+
+
+@pytest.mark.usefixtures("db")
+def test_infer_json_and_unreadable_files(settings: Settings, tmp_path: Path) -> None:
+    cv = tmp_path / "cv.md"
+    cv.write_text(
+        "# Ada\n\n## Experience\nData Engineer, Acme — 2019 – Present\n- Built pipelines in Python and SQL.\n"
+    )
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj <<")
+    out = hrm(settings, "infer", str(cv), str(broken), "--json")
+    assert out.returncode == 0, out.stderr
+    payload = json.loads(out.stdout)
+    assert [s["ok"] for s in payload["sources"]] == [True, False] and payload["sources"][1]["error"]
+    skill = next(s for s in payload["skills"] if s["name"] == "Python")
+    assert {"skill_id", "name", "proficiency", "confidence", "verification_needed", "sources", "evidence"} <= set(skill)
+    evidence = skill["evidence"][0]
+    assert {"source", "file", "quote", "start", "end"} <= set(evidence) and "Python" in evidence["quote"]
+    only_broken = hrm(settings, "infer", str(broken))
+    assert only_broken.returncode == 2 and "broken.pdf" in only_broken.stderr

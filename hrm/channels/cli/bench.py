@@ -95,3 +95,46 @@ def bench(
 
 
 bench.__doc__ = HELP
+
+EVAL_HELP = """Run an eval suite; prints a table (or JSON) and exits 1 below its threshold.
+
+\b
+inference  CVs written for the project (hrm/evals/data/cvs) against reviewer gold skills in the
+           built-in taxonomy: precision, recall, f1 (target >= 0.70), level_band_accuracy,
+           expected_calibration_error with a reliability table, and per-CV misses and extras.
+"""
+
+
+def evaluate(
+    suite: Annotated[str, typer.Option("--suite", help="inference.")] = "inference",
+    as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
+) -> None:
+    if suite != "inference":
+        fail(f"unknown suite {suite!r}; choose from inference")
+    settings = load_settings()
+
+    async def go() -> dict[str, Any]:
+        from hrm.evals.inference import run_inference_eval
+
+        db = Database.from_settings(settings)
+        await db.open()
+        try:
+            return await run_inference_eval(db, embedder_for(settings.embedder))
+        finally:
+            await db.close()
+
+    result = run(go())
+    if as_json:
+        print_json(result)
+    else:
+        metrics = result["metrics"]
+        for key in ("cvs", "precision", "recall", "f1", "level_band_accuracy", "expected_calibration_error"):
+            typer.echo(f"{key}: {metrics[key]}")
+        for row in metrics["reliability"]:
+            typer.echo(f"  confidence {row['bin']}: n={row['n']} mean={row['confidence']} precision={row['precision']}")
+        typer.echo(f"{result['suite']}: {'PASSED' if result['passed'] else 'BELOW TARGET'}")
+    if not result["passed"]:
+        raise typer.Exit(1)
+
+
+evaluate.__doc__ = EVAL_HELP
