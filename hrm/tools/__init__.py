@@ -3,7 +3,7 @@
 Importing this package registers every tool.
 """
 
-from hrm.tools import infer, profile, roles, skills
+from hrm.tools import infer, passport, profile, roles, skills
 from hrm.tools.registry import registry
 
-__all__ = ["infer", "profile", "registry", "roles", "skills"]
+__all__ = ["infer", "passport", "profile", "registry", "roles", "skills"]

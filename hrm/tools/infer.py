@@ -5,11 +5,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from hrm.core.principals import Permission
+from hrm.core.errors import PermissionDenied
+from hrm.core.principals import ORG_WIDE_ROLES, Permission
 from hrm.retrieval.intake import Document
 from hrm.tools.context import ToolContext
 from hrm.tools.inference.aggregate import InferredSkill
 from hrm.tools.inference.service import infer_documents
+from hrm.tools.passport import store_inference
+from hrm.tools.profile import resolve_person
 from hrm.tools.registry import registry
 from hrm.tools.skills import Taxonomy
 
@@ -25,11 +28,17 @@ class DocumentText(BaseModel):
 class InferSkillsInput(BaseModel):
     documents: list[DocumentText] = Field(min_length=1, max_length=10, description="Documents about one person.")
     taxonomy: Taxonomy = "builtin"
+    save_for: str | None = Field(
+        None,
+        max_length=200,
+        description="Keep the result in this person's skill passport as inferred skills: 'me', or anyone for HR.",
+    )
 
 
 class InferSkillsOutput(BaseModel):
     skills: list[InferredSkill]
     warnings: list[str] = Field(description="What was ignored or discounted, e.g. hidden text, instructions.")
+    saved_for: str | None = Field(None, description="Whose passport the result was stored in, if any.")
 
 
 @registry.tool(permission=Permission.SKILLS_READ)
@@ -43,5 +52,17 @@ async def infer_skills(args: InferSkillsInput, ctx: ToolContext) -> InferSkillsO
         )
         for d in args.documents
     ]  # fmt: skip
+    owner = None
+    if args.save_for is not None:
+        row = await resolve_person(ctx.conn, ctx.principal, args.save_for)
+        if row["id"] != ctx.principal.person_id and ctx.principal.role not in ORG_WIDE_ROLES:
+            raise PermissionDenied("you can store inferred skills for yourself only; HR can do it for anyone")
+        owner = row
     result = await infer_documents(ctx.conn, ctx.embedder, documents, taxonomy=args.taxonomy, today=ctx.now().date())
-    return InferSkillsOutput(skills=result.skills, warnings=result.warnings)
+    if owner is not None:
+        await store_inference(ctx.conn, ctx.principal, owner["id"], documents, result.skills)
+    return InferSkillsOutput(
+        skills=result.skills,
+        warnings=result.warnings,
+        saved_for=f"{owner['first_name']} {owner['last_name']}" if owner else None,
+    )

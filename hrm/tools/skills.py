@@ -83,7 +83,7 @@ class GetSkillOutput(BaseModel):
     roles: list[RoleNeed] = Field(description="Roles that require it, the organisation's and essential ones first.")
 
 
-async def _find_skill(conn: Conn, ref: str) -> int:
+async def find_skill(conn: Conn, ref: str) -> int:
     if ref.strip().isdigit():
         cur = await conn.execute("SELECT id FROM skills WHERE id = %s", (int(ref),))
         row = await cur.fetchone()
@@ -107,7 +107,7 @@ async def _rows(conn: Conn, sql: str, *params: Any) -> list[dict[str, Any]]:
 @registry.tool(permission=Permission.SKILLS_READ)
 async def get_skill(args: GetSkillInput, ctx: ToolContext) -> GetSkillOutput:
     """Describe one skill: description, aliases, related skills, roles that need it and market signals."""
-    skill_id = await _find_skill(ctx.conn, args.skill)
+    skill_id = await find_skill(ctx.conn, args.skill)
     (row,) = await _rows(ctx.conn, "SELECT * FROM skills WHERE id = %s", skill_id)
     aliases = await _rows(
         ctx.conn, "SELECT alias FROM skill_aliases WHERE skill_id = %s ORDER BY kind, alias LIMIT 30", skill_id
