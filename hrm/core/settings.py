@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     embedder: Literal["minilm", "fake"] = Field(
         "minilm", description="Embedding model; 'fake' (deterministic hashing) is for tests and offline demos only."
     )
+    workers: int = Field(1, ge=0, le=16, description="Background job workers inside `hrm serve` (0: none).")
     pool_min_size: int = 1
     pool_max_size: int = 10
 

@@ -1,5 +1,6 @@
 """The FastAPI application: REST API, health, readiness, and the Slack endpoint."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -8,12 +9,14 @@ from fastapi.responses import JSONResponse
 
 from hrm import __version__
 from hrm.channels.rest import errors
+from hrm.channels.rest.jobs import router as jobs_router
 from hrm.channels.rest.routes import router
 from hrm.channels.runtime import Runtime, open_runtime
 from hrm.channels.slack.app import mount_slack
 from hrm.core.migrations import pending
 from hrm.core.settings import Settings
 from hrm.retrieval.embeddings import Embedder
+from hrm.tools.jobs import run_worker
 
 
 def create_app(settings: Settings, *, embedder: Embedder | None = None) -> FastAPI:
@@ -21,7 +24,13 @@ def create_app(settings: Settings, *, embedder: Embedder | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_runtime(settings, embedder=embedder) as runtime:
             app.state.runtime = runtime
-            yield
+            stop = asyncio.Event()
+            workers = [asyncio.create_task(run_worker(runtime.deps, stop)) for _ in range(settings.workers)]
+            try:
+                yield
+            finally:
+                stop.set()
+                await asyncio.gather(*workers, return_exceptions=True)
 
     app = FastAPI(
         title="AI-HRM",
@@ -31,6 +40,7 @@ def create_app(settings: Settings, *, embedder: Embedder | None = None) -> FastA
     )
     errors.install(app)
     app.include_router(router)
+    app.include_router(jobs_router)
     mount_slack(app, settings)
 
     @app.get("/health", tags=["ops"])
