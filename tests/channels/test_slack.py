@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 import pytest
@@ -61,6 +61,8 @@ class FakeSlack:
 
     def __init__(self) -> None:
         self.calls: list[Posted] = []
+        self.files: dict[str, bytes] = {}  # served at /files/<name>, like Slack's url_private_download
+        self.downloads: list[tuple[str, str]] = []  # (path, bearer token)
         self._lock = threading.Lock()
         self._posted = asyncio.Event()  # set, from the server thread, on every call
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -79,6 +81,20 @@ class FakeSlack:
                     fake.calls.append(Posted(method, token, args))
                 self._send(fake.answer(method, args))
                 fake._notify()
+
+            def do_GET(self) -> None:
+                name = self.path.rsplit("/", 1)[-1]
+                with fake._lock:
+                    fake.downloads.append((self.path, self.headers.get("Authorization", "").removeprefix("Bearer ")))
+                    data = fake.files.get(name)
+                if data is None:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def _send(self, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()
@@ -197,6 +213,13 @@ class SlackClient:
     async def send(self, payload: dict[str, Any], *, secret: str | None = None, age: int = 0) -> httpx.Response:
         body = json.dumps(payload).encode()
         headers = signed_headers(secret or self.secret, body, timestamp=int(time.time()) - age)
+        return await self.http.post("/slack/events", content=body, headers=headers)
+
+    async def interact(self, payload: dict[str, Any], *, secret: str | None = None) -> httpx.Response:
+        """An interactive payload (a button click), form-encoded and signed like Slack's."""
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        headers = signed_headers(secret or self.secret, body)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
         return await self.http.post("/slack/events", content=body, headers=headers)
 
 
@@ -447,3 +470,63 @@ async def _messages(db: Database, conversation: str) -> list[str]:
     async with db.org_tx(org_id) as conn:
         cur = await conn.execute("SELECT sender FROM messages WHERE conversation_id = %s ORDER BY id", (conversation,))
         return [row["sender"] for row in await cur.fetchall()]
+
+
+# -- a CV shared in a DM --------------------------------------------------------------------------
+
+EVE_CV = (
+    b"Eve Novak\n\nExperience\nSoftware Engineer, Acme - 2021 - Present\n- Built the portal in TypeScript and React.\n"
+)
+
+
+def shared_file(user: str, channel: str, url: str, name: str = "cv.txt", size: int = len(EVE_CV)) -> dict[str, Any]:
+    files = [{"id": "F1", "name": name, "size": size, "url_private_download": url}]
+    return {**dm(user, "", channel), "subtype": "file_share", "files": files}
+
+
+async def test_a_cv_shared_in_a_dm_is_analysed_with_buttons(
+    slack: SlackClient, fake_slack: FakeSlack, db: Database
+) -> None:
+    fake_slack.files["eve-cv.txt"] = EVE_CV
+    channel = unique("D")
+    url = fake_slack.url.replace("/api/", "/files/eve-cv.txt")
+    await slack.send(event_callback(shared_file("UACMEEVE", channel, url)))
+    (post,) = await fake_slack.wait_for_posts(channel)
+    assert "TypeScript" in post.args["text"]
+    blocks = json.loads(post.args["blocks"]) if isinstance(post.args["blocks"], str) else post.args["blocks"]
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert {b["action_id"] for b in buttons} == {"passport_confirm", "passport_dispute"}
+    assert fake_slack.downloads[-1][1].startswith("xoxb-")  # fetched with the bot token
+    typescript = next(b["value"] for b in buttons if b["action_id"] == "passport_confirm")
+
+    click = {
+        "type": "block_actions", "team": {"id": TEAM}, "user": {"id": "UACMEEVE"}, "channel": {"id": channel},
+        "actions": [{"action_id": "passport_confirm", "value": typescript, "type": "button"}],
+    }  # fmt: skip
+    assert (await slack.interact(click)).status_code == 200
+    posts = await fake_slack.wait_for_posts(channel, 2)
+    assert posts[1].args["text"].startswith("Confirmed")
+    async with db.org_tx(None) as conn:
+        cur = await conn.execute("SELECT org_id FROM hrm_resolve_slack_user(%s, 'UACMEEVE')", (TEAM,))
+        org = await cur.fetchone()
+    assert org is not None
+    async with db.org_tx(org["org_id"]) as conn:
+        cur = await conn.execute(
+            "SELECT status FROM person_skills WHERE skill_id = %s AND source = 'inferred'", (int(typescript),)
+        )
+        rows = await cur.fetchall()
+    assert [r["status"] for r in rows] == ["confirmed"]
+    forged = await slack.interact(click, secret="not-the-secret")
+    assert forged.status_code == 401
+
+
+async def test_files_outside_slack_are_not_fetched(slack: SlackClient, fake_slack: FakeSlack) -> None:
+    channel = unique("D")
+    before = len(fake_slack.downloads)
+    await slack.send(event_callback(shared_file("UACMEEVE", channel, "http://127.0.0.2:9/internal/admin")))
+    (post,) = await fake_slack.wait_for_posts(channel)
+    assert "not on Slack's file server" in post.args["text"] and len(fake_slack.downloads) == before
+    big = unique("D")
+    await slack.send(event_callback(shared_file("UACMEEVE", big, fake_slack.url + "x", size=9 * 1024 * 1024)))
+    (post,) = await fake_slack.wait_for_posts(big)
+    assert "larger than 5 MB" in post.args["text"]

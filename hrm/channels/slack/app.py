@@ -5,6 +5,7 @@ events at once; the listeners then ask the agent and post the reply with ``chat.
 """
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,17 +16,21 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
 from hrm.channels.runtime import Runtime
+from hrm.channels.slack.files import CONFIRM, DISPUTE, Download, analyse_files, downloader, record_verdict
 from hrm.channels.slack.handlers import (
     APOLOGY,
+    UNKNOWN_USER,
     RecentEvents,
     bot_user_id,
     conversation_id,
     from_a_person,
     handle_message,
     is_direct_message,
+    is_shared_file,
     strip_mention,
     to_mrkdwn,
 )
+from hrm.core.identity import principal_for_slack
 from hrm.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,7 +79,9 @@ def build_bolt(settings: Settings) -> AsyncApp:
         ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
         await ack()
-        if is_direct_message(event, bot_user_id(body)) and recent.first_time(body.get("event_id")):
+        if is_shared_file(event, bot_user_id(body)) and recent.first_time(body.get("event_id")):
+            await _answer_files(context, client, body, event, downloader(token, settings.slack_api_url))
+        elif is_direct_message(event, bot_user_id(body)) and recent.first_time(body.get("event_id")):
             await _answer(context, client, body, event, thread_ts=event.get("thread_ts"))
 
     @bolt.event("app_mention")
@@ -85,7 +92,45 @@ def build_bolt(settings: Settings) -> AsyncApp:
         if from_a_person(event, bot_user_id(body)) and recent.first_time(body.get("event_id")):
             await _answer(context, client, body, event, thread_ts=event.get("thread_ts") or event.get("ts"))
 
+    @bolt.action(re.compile(f"^({CONFIRM}|{DISPUTE})$"))
+    async def on_verdict(
+        ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        channel = str((body.get("channel") or {}).get("id") or "")
+        try:
+            runtime: Runtime = context["runtime"]
+            team = context.team_id or str((body.get("team") or {}).get("id") or "")
+            principal = await principal_for_slack(runtime.db, team, str(body["user"]["id"]))
+            action = body["actions"][0]
+            text = UNKNOWN_USER if principal is None else await record_verdict(
+                runtime, principal, str(action["action_id"]), str(action["value"])
+            )  # fmt: skip
+        except Exception:
+            log.exception("Slack action could not be recorded")
+            text = APOLOGY
+        await client.chat_postMessage(channel=channel, text=to_mrkdwn(text))
+
     return bolt
+
+
+async def _answer_files(
+    context: AsyncBoltContext, client: AsyncWebClient, body: dict[str, Any], event: dict[str, Any], download: Download
+) -> None:
+    channel = str(event.get("channel") or "")
+    blocks: list[dict[str, Any]] | None = None
+    try:
+        runtime: Runtime = context["runtime"]
+        team = context.team_id or str(body.get("team_id") or "")
+        principal = await principal_for_slack(runtime.db, team, str(event["user"]))
+        if principal is None:
+            text = UNKNOWN_USER
+        else:
+            text, blocks = await analyse_files(runtime, principal, list(event.get("files") or []), download)
+    except Exception:
+        log.exception("shared files in Slack event %s could not be analysed", body.get("event_id"))
+        text = APOLOGY
+    await client.chat_postMessage(channel=channel, text=to_mrkdwn(text), blocks=blocks)
 
 
 async def _answer(

@@ -46,6 +46,19 @@ def from_a_person(event: dict[str, Any], bot_id: str | None) -> bool:
     return bool(user) and user != bot_id and not event.get("bot_id") and not event.get("subtype")
 
 
+def is_shared_file(event: dict[str, Any], bot_id: str | None) -> bool:
+    """A person sharing files with the bot in a DM (the one message subtype that is answered)."""
+    user = event.get("user")
+    return (
+        event.get("channel_type") == "im"
+        and event.get("subtype") == "file_share"
+        and bool(event.get("files"))
+        and bool(user)
+        and user != bot_id
+        and not event.get("bot_id")
+    )
+
+
 def is_direct_message(event: dict[str, Any], bot_id: str | None) -> bool:
     return event.get("channel_type") == "im" and from_a_person(event, bot_id)
 
