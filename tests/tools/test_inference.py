@@ -97,3 +97,17 @@ async def test_agreeing_sources_raise_confidence(deps: Deps, as_person: Principa
     assert both["Kubernetes"].sources == ["cv", "review"]
     assert not both["Kubernetes"].verification_needed
     assert "r.txt" in both["Kubernetes"].explanation
+
+
+async def test_inference_eval_and_bench_run_on_the_cv_set(deps: Deps) -> None:
+    from hrm.evals.inference import run_inference_eval
+    from hrm.evals.inference_bench import run_inference_bench
+
+    result = await run_inference_eval(deps.db, deps.embedder)
+    metrics = result["metrics"]
+    assert metrics["cvs"] >= 12 and {"precision", "recall", "f1", "level_band_accuracy"} <= set(metrics)
+    # Verbatim mentions alone (the test embedder carries no meaning) already find most gold skills.
+    assert metrics["recall"] > 0.6 and metrics["precision"] > 0.4
+    assert sum(row["n"] for row in metrics["reliability"]) == sum(c["predicted"] for c in metrics["per_cv"])
+    bench = await run_inference_bench(deps.db, deps.embedder, cvs=4)
+    assert bench["metrics"]["cvs"] == 4 and bench["metrics"]["cvs_per_second"] > 0

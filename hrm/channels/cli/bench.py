@@ -20,11 +20,14 @@ linking  Decorte skill-linking validation splits (tech, house) against ESCO; nee
          hybrid linker and a TF-IDF baseline over ESCO labels computed in the same run:
          rp5, rp10 (R-Precision@5/@10), mrr, queries; rp5_over_baseline (points; target >= 8 on
          both splits); gold_labels_missing_from_esco; and sentences_per_second (batch linking).
+inference  the inference pipeline over 200 CVs in one process: cvs_per_second, skills_per_cv,
+         linker_sentences_per_second on the same CVs' lines, lines_per_cv, and
+         pipeline_vs_linker (time per CV over the time to link that CV's lines alone).
 titles   job-title normalisation on a title set written for the project, against the built-in
          roles: accuracy_at_1, accuracy_at_5 (target >= 90), titles_per_second, misses.
 """
 
-SUITES = ("linking", "titles")
+SUITES = ("linking", "titles", "inference")
 
 
 def _data_dir(explicit: Path | None) -> Path:
@@ -63,7 +66,7 @@ def _table(result: dict[str, Any]) -> None:
 
 
 def bench(
-    suite: Annotated[str, typer.Option("--suite", help="linking or titles.")] = "linking",
+    suite: Annotated[str, typer.Option("--suite", help="linking, titles or inference.")] = "linking",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
     data: Annotated[Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for linking).")] = None,
 ) -> None:
@@ -72,6 +75,7 @@ def bench(
     settings = load_settings()
 
     async def go() -> dict[str, Any]:
+        from hrm.evals.inference_bench import run_inference_bench
         from hrm.evals.linking import run_linking
         from hrm.evals.titles import run_titles
 
@@ -81,6 +85,8 @@ def bench(
             embedder = embedder_for(settings.embedder)
             if suite == "linking":
                 return await run_linking(db, embedder, _data_dir(data))
+            if suite == "inference":
+                return await run_inference_bench(db, embedder)
             return await run_titles(db, embedder)
         finally:
             await db.close()
