@@ -17,7 +17,13 @@ from hrm.tools.inference.proficiency import estimate_level
 from hrm.tools.inference.sections import Section, split_sections
 
 LIST_SECTIONS = {"skills", "languages"}
-SKIPPED_SECTIONS = {"interests"}
+SKIPPED_SECTIONS = {"interests"}  # hobbies are not skills
+# "Jupiter & Flask Brewing Co.", "Redshift Freight Ltd": a skill's name inside a company's.
+_COMPANY = re.compile(
+    r"^[\w&.' -]{0,30}?\b(ltd|limited|inc|llc|plc|gmbh|srl|s\.p\.a|co\.|company|corp|"
+    r"brewing|events|freight|lettings)\b",
+    re.IGNORECASE,
+)
 # A list this long is a keyword dump, not a profile: its entries say little on their own.
 STUFFED_LIST = 40
 # A bullet means a skill it never names only when their vectors are this close (MiniLM cosine).
@@ -80,6 +86,12 @@ def _quote(text: str, line_start: int, line_end: int, at: int, until: int) -> tu
     return text[start:end], start, end
 
 
+def _is_title_line(line: str, section: Section) -> bool:
+    """The name-and-title lines at the top say what someone is called, not what they did
+    ("Principal Site Reliability Engineer" is no evidence of a skill called Reliability)."""
+    return section.kind == "header" and len(line.strip()) < 70
+
+
 def _lines(text: str, section: Section) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _LINE.finditer(text, section.start, section.end)]
 
@@ -114,6 +126,8 @@ async def extract(
             if is_instruction(line):
                 warnings.append(f"ignored a line addressed to the system: {line.strip()[:80]!r}")
                 continue
+            if _is_title_line(line, section):
+                continue
             mentions = vocabulary.mentions(text, line_start, line_end)
             if kind == "list":
                 list_entries += len(mentions)
@@ -122,6 +136,8 @@ async def extract(
                     continue
                 if mention.weak and kind != "list":
                     continue  # "accuracy", "payments": in prose an ordinary word, in a skills list a skill
+                if kind != "list" and _COMPANY.match(line[mention.end - line_start :]):
+                    continue
                 quote, start, end = _quote(text, line_start, line_end, mention.start, mention.end)
                 add(mention.skill_id, mention.name, Evidence(doc.source, doc.file, quote, start, end, kind))
             if kind == "context" and len(line.strip()) >= 25:
