@@ -86,10 +86,10 @@ def _quote(text: str, line_start: int, line_end: int, at: int, until: int) -> tu
     return text[start:end], start, end
 
 
-def _is_title_line(line: str, section: Section) -> bool:
-    """The name-and-title lines at the top say what someone is called, not what they did
+def _is_title_line(line: str, section: Section, line_start: int, source: str) -> bool:
+    """A CV's name-and-title lines at the top say what someone is called, not what they did
     ("Principal Site Reliability Engineer" is no evidence of a skill called Reliability)."""
-    return section.kind == "header" and len(line.strip()) < 70
+    return source == "cv" and section.kind == "header" and line_start < 200 and len(line.strip()) < 70
 
 
 def _lines(text: str, section: Section) -> list[tuple[int, int]]:
@@ -126,7 +126,7 @@ async def extract(
             if is_instruction(line):
                 warnings.append(f"ignored a line addressed to the system: {line.strip()[:80]!r}")
                 continue
-            if _is_title_line(line, section):
+            if _is_title_line(line, section, line_start, doc.source):
                 continue
             mentions = vocabulary.mentions(text, line_start, line_end)
             if kind == "list":
