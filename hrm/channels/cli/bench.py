@@ -1,6 +1,7 @@
 """``hrm bench``: measured suites with their metrics and targets."""
 
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -8,7 +9,7 @@ import typer
 
 from hrm.channels.cli.common import fail, load_settings, print_json, run
 from hrm.core.db import Database
-from hrm.retrieval.embeddings import embedder_for
+from hrm.retrieval.embeddings import Embedder, embedder_for
 
 HELP = """Run a benchmark suite; prints a table (or JSON) and exits 1 when a target is missed.
 
@@ -65,6 +66,21 @@ def _table(result: dict[str, Any]) -> None:
     typer.echo(f"{result['suite']}: {'PASSED' if result['passed'] else 'BELOW TARGET'}")
 
 
+def _run_suite(runner: Callable[[Database, Embedder], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    """One suite on the configured database and embedder."""
+    settings = load_settings()
+
+    async def go() -> dict[str, Any]:
+        db = Database.from_settings(settings)
+        await db.open()
+        try:
+            return await runner(db, embedder_for(settings.embedder))
+        finally:
+            await db.close()
+
+    return run(go())
+
+
 def bench(
     suite: Annotated[str, typer.Option("--suite", help="linking, titles or inference.")] = "linking",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
@@ -72,26 +88,18 @@ def bench(
 ) -> None:
     if suite not in SUITES:
         fail(f"unknown suite {suite!r}; choose from {', '.join(SUITES)}")
-    settings = load_settings()
+    from hrm.evals.inference_bench import run_inference_bench
+    from hrm.evals.linking import run_linking
+    from hrm.evals.titles import run_titles
 
-    async def go() -> dict[str, Any]:
-        from hrm.evals.inference_bench import run_inference_bench
-        from hrm.evals.linking import run_linking
-        from hrm.evals.titles import run_titles
+    def suite_runner(db: Database, embedder: Embedder) -> Awaitable[dict[str, Any]]:
+        if suite == "linking":
+            return run_linking(db, embedder, _data_dir(data))
+        if suite == "inference":
+            return run_inference_bench(db, embedder)
+        return run_titles(db, embedder)
 
-        db = Database.from_settings(settings)
-        await db.open()
-        try:
-            embedder = embedder_for(settings.embedder)
-            if suite == "linking":
-                return await run_linking(db, embedder, _data_dir(data))
-            if suite == "inference":
-                return await run_inference_bench(db, embedder)
-            return await run_titles(db, embedder)
-        finally:
-            await db.close()
-
-    result = run(go())
+    result = _run_suite(suite_runner)
     if as_json:
         print_json(result)
     else:
@@ -117,19 +125,9 @@ def evaluate(
 ) -> None:
     if suite != "inference":
         fail(f"unknown suite {suite!r}; choose from inference")
-    settings = load_settings()
+    from hrm.evals.inference import run_inference_eval
 
-    async def go() -> dict[str, Any]:
-        from hrm.evals.inference import run_inference_eval
-
-        db = Database.from_settings(settings)
-        await db.open()
-        try:
-            return await run_inference_eval(db, embedder_for(settings.embedder))
-        finally:
-            await db.close()
-
-    result = run(go())
+    result = _run_suite(run_inference_eval)
     if as_json:
         print_json(result)
     else:
