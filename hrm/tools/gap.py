@@ -17,7 +17,7 @@ from hrm.tools.profile import resolve_person
 from hrm.tools.registry import registry
 from hrm.tools.skills import Taxonomy
 
-LEVEL_NAMES = {0: "None", **LEVEL_LABELS}
+LEVEL_NAMES = {0: "Not held", **LEVEL_LABELS}
 MAX_SUGGESTIONS = 3
 MAX_EXAMPLE_ROLES = 3
 

@@ -69,7 +69,15 @@ async def suggestions_for(
             # Within a tier, the order the resources were listed in (the built-in file is curated).
             ranked.append(((tier, int(row["id"])), {**row, "matched": matched}))
         ranked.sort(key=lambda pair: pair[0])
-        out[skill_id] = [_suggestion(row) for _, row in ranked[:limit]]
+        # One book listed for a skill and for its cluster is still one suggestion.
+        chosen: list[LearningSuggestion] = []
+        seen: set[tuple[str, str | None]] = set()
+        for _, row in ranked:
+            key = (str(row["title"]).lower(), row["url"])
+            if key not in seen and len(chosen) < limit:
+                seen.add(key)
+                chosen.append(_suggestion(row))
+        out[skill_id] = chosen
     return out
 
 

@@ -119,6 +119,9 @@ async def test_marta_against_a_builtin_role(gap_db: Database, deps: Deps, as_per
     assert docker.learning[0].title == "Docker: Get started" and docker.learning[0].provided_by == "built-in"
     assert [s.matched for s in docker.learning] == ["skill", "cluster", "cluster"]
     assert all(len(g.learning) == 3 for g in out.gaps)
+    # The Linux book is listed for Linux and for its cluster: suggested once.
+    assert all(len({s.title for s in g.learning}) == 3 for g in out.gaps)
+    assert docker.current_label == "Not held" and docker.required_label == "Proficient"
     assert "Marta Bianchi meets 1 of 4" in out.explanation
 
 
