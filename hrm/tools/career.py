@@ -1,6 +1,7 @@
 """Career paths: the cheapest few routes from a person's role (or a named one) to a target role over
 the transition graph, with the skills to build at each step and the expected time."""
 
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -200,7 +201,7 @@ def _steps(
     built for an earlier step counts at the later ones."""
     held = dict(levels)
     steps = []
-    for i, (a, b) in enumerate(zip(path.nodes, path.nodes[1:], strict=False)):
+    for i, (a, b) in enumerate(pairwise(path.nodes)):
         edge = edges[(a, b)]
         years, estimated = move_years(edge, graph)
         needed = final_reqs if final_reqs is not None and i == len(path.nodes) - 2 else reqs.get(b, [])
