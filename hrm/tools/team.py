@@ -409,6 +409,8 @@ def gaps(data: TeamData, roles: list[RoleCoverage], *, named: bool) -> list[Team
             near = data.holders(gap.skill_id)
             gap.best_level = near[0][1] if near else 0
             gap.closest = [_person(m, lv) for m, lv in near[:SHORTLIST]]
+        # Among equally important gaps, the widest first: nobody holding a skill beats one level short.
+        found.sort(key=lambda g: (IMPORTANCE_ORDER[g.importance], (g.best_level or 0) - g.required_level, g.skill))
     return found
 
 
@@ -518,7 +520,7 @@ def _months(current: int, required: int) -> str:
 
 
 def priorities(team_gaps: list[TeamGap], points: list[SinglePoint], min_level: int) -> list[Priority]:
-    items: list[tuple[int, str, Priority]] = []
+    items: list[tuple[int, Priority]] = []
     for gap in team_gaps:
         roles = ", ".join(gap.roles)
         if gap.closest:
@@ -543,7 +545,7 @@ def priorities(team_gaps: list[TeamGap], points: list[SinglePoint], min_level: i
             detail=detail,
             action=action,
         )
-        items.append((_PRIORITY_ORDER[("gap", gap.importance)], gap.skill.lower(), item))
+        items.append((_PRIORITY_ORDER[("gap", gap.importance)], item))
     for point in points:
         holder = point.holder
         if point.backups:
@@ -565,10 +567,11 @@ def priorities(team_gaps: list[TeamGap], points: list[SinglePoint], min_level: i
             detail=detail,
             action=action,
         )
-        items.append((_PRIORITY_ORDER[("single_point", point.importance)], point.skill.lower(), item))
-    items.sort(key=lambda x: (x[0], x[1]))
+        items.append((_PRIORITY_ORDER[("single_point", point.importance)], item))
+    # Stable: within a rank, gaps keep their widest-first order and single points their own.
+    items.sort(key=lambda x: x[0])
     out = []
-    for position, (_, _, item) in enumerate(items, start=1):
+    for position, (_, item) in enumerate(items, start=1):
         item.rank = position
         out.append(item)
     return out
