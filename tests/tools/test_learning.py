@@ -71,6 +71,20 @@ async def test_builtin_load_is_idempotent(learning_orgs: Database) -> None:
     assert before == after  # updated in place, not re-created
 
 
+async def test_builtin_load_removes_what_the_file_dropped(learning_orgs: Database) -> None:
+    db = learning_orgs
+    await import_resources(db, "learn-b", HEADER + "Kept by the organisation,,,design,internal,,\n")
+    with db.owner_connect() as conn:
+        conn.execute(
+            "INSERT INTO learning_resources (org_id, cluster, title, kind) VALUES (NULL, 'design', 'Withdrawn', 'book')"
+        )
+        conn.commit()
+        load_builtin_resources(conn)
+        gone = conn.execute("SELECT count(*) AS n FROM learning_resources WHERE title = 'Withdrawn'").fetchone()
+    assert gone is not None and gone["n"] == 0
+    assert "Kept by the organisation" in await _org_rows(db, "learn-b")
+
+
 def test_parse_reports_every_bad_line() -> None:
     text = HEADER + (
         "Good one,https://example.org/a,Python,,docs,3,fine\n"
@@ -132,7 +146,7 @@ async def test_organisation_resources_are_invisible_to_others(learning_orgs: Dat
         seen_by_a = (await suggestions_for(conn, [kubernetes], limit=10))[kubernetes[0]]
     async with db.org_tx(org_b) as conn:
         seen_by_b = (await suggestions_for(conn, [kubernetes], limit=10))[kubernetes[0]]
-        cur = await conn.execute("SELECT count(*) AS n FROM learning_resources WHERE org_id IS NOT NULL")
+        cur = await conn.execute("SELECT count(*) AS n FROM learning_resources WHERE org_id = %s", (org_a,))
         row = await cur.fetchone()
         assert row is not None and row["n"] == 0
     assert "Secret SRE handbook" in [s.title for s in seen_by_a]
