@@ -30,3 +30,25 @@ async def can_view_person(conn: Conn, principal: Principal, person_id: UUID) -> 
     cur = await conn.execute(_IS_IN_REPORTING_LINE, {"target": person_id, "viewer": principal.person_id})
     row = await cur.fetchone()
     return bool(row and row["ok"])
+
+
+_REPORTS = """
+WITH RECURSIVE tree(id, depth) AS (
+    SELECT id, 1 FROM people WHERE manager_id = %(viewer)s
+    UNION
+    SELECT p.id, t.depth + 1 FROM people p JOIN tree t ON p.manager_id = t.id WHERE t.depth < 50
+)
+SELECT DISTINCT id FROM tree
+"""
+
+
+async def visible_people(conn: Conn, principal: Principal) -> list[UUID]:
+    """Everyone the principal may see individually: the organisation for HR and admins, direct
+    and indirect reports (and themselves) for managers, only themselves otherwise."""
+    if principal.role in ORG_WIDE_ROLES:
+        cur = await conn.execute("SELECT id FROM people ORDER BY id")
+        return [row["id"] for row in await cur.fetchall()]
+    if principal.role != AppRole.MANAGER:
+        return [principal.person_id]
+    cur = await conn.execute(_REPORTS, {"viewer": principal.person_id})
+    return sorted({principal.person_id, *(row["id"] for row in await cur.fetchall())})

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import psycopg
 
-from hrm.retrieval.embeddings import Embedder, Vectors, to_pgvector
+from hrm.retrieval.embeddings import Embedder, Vectors, from_pgvector, to_pgvector
 
 # (stage, done, total): the CLI draws a progress bar from it; the retrieval layer never prints.
 Progress = Callable[[str, int, int], None]
@@ -21,7 +21,7 @@ def text_key(text: str) -> str:
 
 
 def _parse(value: str) -> list[float]:
-    return [float(x) for x in value.strip("[]").split(",")]
+    return [float(x) for x in from_pgvector(value)]
 
 
 def embed_cached(

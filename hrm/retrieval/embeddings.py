@@ -88,6 +88,11 @@ def to_pgvector(vector: npt.NDArray[np.float32]) -> str:
     return "[" + ",".join(f"{x:.6f}" for x in vector.tolist()) + "]"
 
 
+def from_pgvector(text: str) -> npt.NDArray[np.float64]:
+    """A vector read back as ``embedding::text``."""
+    return np.array([float(x) for x in text.strip("[]").split(",")], dtype=np.float64)
+
+
 def embedder_for(kind: str) -> Embedder:
     """The embedder a setting names (``minilm`` or ``fake``)."""
     return FakeEmbedder() if kind == "fake" else MiniLMEmbedder()
