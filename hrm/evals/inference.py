@@ -1,10 +1,17 @@
 """``hrm eval --suite inference``: skills inferred from CVs written for the project, against gold
-skills and level bands chosen by a reviewer."""
+skills and level bands from two independent reviews (the protocol is in ``data/cvs/gold.json``).
+
+Beside the built-in taxonomy figures, the suite scores the same CVs against ESCO when the database
+holds it (``inference_esco``), and span finding on SkillSpan when the shared eval data is present
+(``skillspan``).
+"""
 
 import json
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from hrm.core.db import Database
@@ -19,10 +26,46 @@ EVAL_DAY = date(2026, 11, 1)
 _BINS = (0.0, 0.4, 0.6, 0.8, 1.01)
 
 
-def _cases() -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Case:
+    file: str
+    content: bytes
+    gold: dict[str, str]  # skill name -> level band
+    review: dict[str, str]  # skill name -> which review recorded it (first, second)
+
+
+def load_gold(path: Path | None = None) -> dict[str, Any]:
+    """The gold file shipped with the package, or another one (an older revision, for comparison)."""
+    if path is not None:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
     folder = resources.files("hrm.evals").joinpath("data/cvs")
-    gold = json.loads(folder.joinpath("gold.json").read_text(encoding="utf-8"))
-    return [{**case, "bytes": folder.joinpath(case["file"]).read_bytes()} for case in gold["cvs"]]
+    return dict(json.loads(folder.joinpath("gold.json").read_text(encoding="utf-8")))
+
+
+def load_cases(gold: dict[str, Any]) -> list[Case]:
+    folder = resources.files("hrm.evals").joinpath("data/cvs")
+    return [
+        Case(
+            file=case["file"],
+            content=folder.joinpath(case["file"]).read_bytes(),
+            gold={g["skill"]: g["level_band"] for g in case["skills"]},
+            review={g["skill"]: g.get("review", "first") for g in case["skills"]},
+        )
+        for case in gold["cvs"]
+    ]
+
+
+def _cases() -> list[dict[str, Any]]:
+    """The CVs as ``{"file", "bytes"}``, the shape the throughput benchmark reads."""
+    return [{"file": case.file, "bytes": case.content} for case in load_cases(load_gold())]
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 from counts (0.0 where undefined)."""
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
 
 
 def reliability(points: list[tuple[float, bool]]) -> tuple[list[dict[str, Any]], float]:
@@ -40,34 +83,77 @@ def reliability(points: list[tuple[float, bool]]) -> tuple[list[dict[str, Any]],
     return table, round(ece, 4)
 
 
-async def run_inference_eval(db: Database, embedder: Embedder) -> dict[str, Any]:
-    tp = fp = fn = band_hits = 0
+@dataclass
+class Tally:
+    """Counts summed over CVs (micro averaging)."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    band_hits: int = 0
+    found_by_review: dict[str, list[int]] = field(default_factory=dict)  # review -> [found, total]
+
+    def add(self, gold: dict[str, str], predicted: dict[str, int], review: dict[str, str]) -> set[str]:
+        """Score one CV: ``predicted`` maps skill names to proficiency levels. Returns the hits."""
+        hits = set(gold) & set(predicted)
+        self.tp += len(hits)
+        self.fp += len(set(predicted) - hits)
+        self.fn += len(set(gold) - hits)
+        self.band_hits += sum(BANDS[predicted[name]] == gold[name] for name in hits)
+        for name in gold:
+            counts = self.found_by_review.setdefault(review.get(name, "first"), [0, 0])
+            counts[0] += name in hits
+            counts[1] += 1
+        return hits
+
+    def metrics(self) -> dict[str, Any]:
+        precision, recall, f1 = prf(self.tp, self.fp, self.fn)
+        return {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "level_band_accuracy": round(self.band_hits / self.tp, 3) if self.tp else 0.0,
+            "gold_skills": self.tp + self.fn,
+            "recall_by_review": {k: round(f / t, 3) for k, (f, t) in sorted(self.found_by_review.items()) if t},
+        }
+
+
+async def score_builtin(db: Database, embedder: Embedder, cases: list[Case]) -> dict[str, Any]:
+    tally = Tally()
     points: list[tuple[float, bool]] = []
     per_cv = []
-    for case in _cases():
-        document = read_document(case["bytes"], case["file"], source="cv")
+    for case in cases:
+        document = read_document(case.content, case.file, source="cv")
         async with db.org_tx(None) as conn:
             result = await infer_documents(conn, embedder, [document], taxonomy="builtin", today=EVAL_DAY)
-        gold = {g["skill"]: g["level_band"] for g in case["skills"]}
-        predicted = {s.name: s for s in result.skills}
-        hits = set(gold) & set(predicted)
-        tp, fp, fn = tp + len(hits), fp + len(set(predicted) - hits), fn + len(set(gold) - hits)
-        band_hits += sum(BANDS[predicted[name].proficiency] == gold[name] for name in hits)
-        points += [(s.confidence, s.name in gold) for s in result.skills]
-        per_cv.append({"file": case["file"], "gold": len(gold), "predicted": len(predicted), "correct": len(hits),
-                       "missed": sorted(set(gold) - hits), "extra": sorted(set(predicted) - hits)})  # fmt: skip
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        predicted = {s.name: s.proficiency for s in result.skills}
+        hits = tally.add(case.gold, predicted, case.review)
+        points += [(s.confidence, s.name in case.gold) for s in result.skills]
+        per_cv.append({"file": case.file, "gold": len(case.gold), "predicted": len(predicted), "correct": len(hits),
+                       "missed": sorted(set(case.gold) - hits), "extra": sorted(set(predicted) - hits)})  # fmt: skip
     table, ece = reliability(points)
-    metrics = {
+    return {
         "cvs": len(per_cv),
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "f1": round(f1, 3),
-        "level_band_accuracy": round(band_hits / tp, 3) if tp else 0.0,
+        **tally.metrics(),
         "expected_calibration_error": ece,
         "reliability": table,
         "per_cv": per_cv,
     }
-    return {"suite": "inference", "metrics": metrics, "passed": f1 >= TARGET_F1}
+
+
+async def run_inference_eval(
+    db: Database, embedder: Embedder, *, gold_path: Path | None = None, data_dir: Path | None = None
+) -> dict[str, Any]:
+    """The suite's result. ``gold_path`` swaps in another gold file; ``data_dir`` is the shared eval
+    data folder (holding ``eval-dev/``), for the SkillSpan figures when present."""
+    from hrm.evals.inference_esco import esco_available, score_esco
+    from hrm.evals.skillspan import run_skillspan, skillspan_file
+
+    cases = load_cases(load_gold(gold_path))
+    metrics = await score_builtin(db, embedder, cases)
+    if await esco_available(db):
+        metrics["esco"] = await score_esco(db, embedder, cases)
+    spans = skillspan_file(data_dir) if data_dir else None
+    if spans is not None:
+        metrics["skillspan"] = await run_skillspan(db, spans)
+    return {"suite": "inference", "metrics": metrics, "passed": metrics["f1"] >= TARGET_F1}

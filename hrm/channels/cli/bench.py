@@ -113,32 +113,67 @@ bench.__doc__ = HELP
 EVAL_HELP = """Run an eval suite; prints a table (or JSON) and exits 1 below its threshold.
 
 \b
-inference  CVs written for the project (hrm/evals/data/cvs) against reviewer gold skills in the
-           built-in taxonomy: precision, recall, f1 (target >= 0.70), level_band_accuracy,
+inference  CVs written for the project (hrm/evals/data/cvs) against gold skills and level bands
+           from two independent reviews, in the built-in taxonomy: precision, recall, f1
+           (micro; target >= 0.70), level_band_accuracy (low 1-2, mid 3, high 4-5, over the
+           skills found), gold_skills, recall_by_review (first and second review's gold),
            expected_calibration_error with a reliability table, and per-CV misses and extras.
+           esco (when ESCO is imported): the same CVs inferred against ESCO, scored on the gold
+           mapped to ESCO URIs (data/cvs/gold_esco.json): precision, recall, f1,
+           level_band_accuracy, gold_mapped, gold_unmapped (gold skills with no ESCO
+           equivalent, left out). skillspan (when --data, HRM_EVAL_DATA or ../shared/data holds
+           eval-dev/skillspan_dev.json): the pipeline's verbatim skill spans on every dev
+           sentence, per taxonomy (builtin, esco): strict (same boundaries) and loose (overlap)
+           precision, recall and f1 for the union of skill and knowledge spans and per tag.
 """
 
 
 def evaluate(
     suite: Annotated[str, typer.Option("--suite", help="inference.")] = "inference",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for the SkillSpan figures).")
+    ] = None,
 ) -> None:
     if suite != "inference":
         fail(f"unknown suite {suite!r}; choose from inference")
     from hrm.evals.inference import run_inference_eval
+    from hrm.evals.skillspan import find_data_dir
 
-    result = _run_suite(run_inference_eval)
+    data_dir = _data_dir(data) if data else find_data_dir()
+    result = _run_suite(lambda db, embedder: run_inference_eval(db, embedder, data_dir=data_dir))
     if as_json:
         print_json(result)
     else:
-        metrics = result["metrics"]
-        for key in ("cvs", "precision", "recall", "f1", "level_band_accuracy", "expected_calibration_error"):
-            typer.echo(f"{key}: {metrics[key]}")
-        for row in metrics["reliability"]:
-            typer.echo(f"  confidence {row['bin']}: n={row['n']} mean={row['confidence']} precision={row['precision']}")
+        _eval_table(result["metrics"])
         typer.echo(f"{result['suite']}: {'PASSED' if result['passed'] else 'BELOW TARGET'}")
     if not result["passed"]:
         raise typer.Exit(1)
+
+
+def _eval_table(metrics: dict[str, Any]) -> None:
+    for key in ("cvs", "precision", "recall", "f1", "level_band_accuracy", "gold_skills", "recall_by_review",
+                "expected_calibration_error"):  # fmt: skip
+        typer.echo(f"{key}: {metrics[key]}")
+    for row in metrics["reliability"]:
+        typer.echo(f"  confidence {row['bin']}: n={row['n']} mean={row['confidence']} precision={row['precision']}")
+    if "esco" in metrics:
+        esco = metrics["esco"]
+        typer.echo(
+            f"esco: precision {esco['precision']} recall {esco['recall']} f1 {esco['f1']} "
+            f"level_band_accuracy {esco['level_band_accuracy']} (gold mapped {esco['gold_mapped']}, "
+            f"without an ESCO equivalent {esco['gold_unmapped']})"
+        )
+    if "skillspan" in metrics:
+        spans = metrics["skillspan"]
+        typer.echo(f"skillspan ({spans['sentences']} sentences):")
+        for taxonomy in ("builtin", "esco"):
+            for part in ("union", "skill", "knowledge") if taxonomy in spans else ():
+                m = spans[taxonomy][part]
+                typer.echo(
+                    f"  {taxonomy:<7} {part:<9} strict P/R/F1 {m['strict']['precision']}/{m['strict']['recall']}/"
+                    f"{m['strict']['f1']}  loose {m['loose']['precision']}/{m['loose']['recall']}/{m['loose']['f1']}"
+                )
 
 
 evaluate.__doc__ = EVAL_HELP
