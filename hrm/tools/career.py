@@ -1,6 +1,7 @@
 """Career paths: the cheapest few routes from a person's role (or a named one) to a target role over
 the transition graph, with the skills to build at each step and the expected time."""
 
+from functools import cache
 from itertools import pairwise
 from typing import Literal
 
@@ -132,6 +133,7 @@ def _summary(role: RoleRef | GraphRole) -> RoleSummary:
     return RoleSummary(role_id=role.id, title=role.title, source=role.source, external_id=role.external_id)
 
 
+@cache
 def _midpoint_years(current: int, required: int) -> float:
     low, high = catalog.months_to_reach(current, required)
     return (low + high) / 24
@@ -298,14 +300,17 @@ async def plan_career_path(args: PlanCareerPathInput, ctx: ToolContext) -> PlanC
 
     graph = await CareerGraph.load(ctx.conn, {origin.source, goal.source})
     edges: dict[tuple[int, int], Transition] = {}
+    costed: dict[int, list[tuple[int, float]]] = {}
 
     def neighbours(node: int) -> list[tuple[int, float]]:
-        out = []
-        for edge in graph.edges_from(node, goal.id):
-            if edge.to_id in graph.roles:
-                edges[(edge.from_id, edge.to_id)] = edge
-                out.append((edge.to_id, edge_cost(edge, graph)))
-        return out
+        # Yen's algorithm revisits nodes many times: each one's moves are weighed once.
+        if node not in costed:
+            costed[node] = []
+            for edge in graph.edges_from(node, goal.id):
+                if edge.to_id in graph.roles:
+                    edges[(edge.from_id, edge.to_id)] = edge
+                    costed[node].append((edge.to_id, edge_cost(edge, graph)))
+        return costed[node]
 
     found = k_shortest_paths(neighbours, origin.id, goal.id, args.max_paths, max_cost=MAX_COST)
     if not found:
