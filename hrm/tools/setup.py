@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from hrm.core.db import Database
 from hrm.core.migrations import migrate
+from hrm.retrieval.builtin_resources import load_builtin_resources
 from hrm.retrieval.builtin_taxonomy import load_builtin, read_builtin
 from hrm.retrieval.embed_store import Progress, embed_missing
 from hrm.retrieval.embeddings import Embedder
@@ -28,6 +29,7 @@ def migrate_and_load(
     with db.owner_connect() as conn:
         applied = migrate(conn)
         counts = load_builtin(conn)
+        counts["learning_resources"] = load_builtin_resources(conn)
         embed_missing(conn, embedder, progress=progress)
     return [f"{m.version:04d}_{m.name}" for m in applied], counts
 
