@@ -55,11 +55,6 @@ def load_cases(gold: dict[str, Any]) -> list[Case]:
     ]
 
 
-def _cases() -> list[dict[str, Any]]:
-    """The CVs as ``{"file", "bytes"}``, the shape the throughput benchmark reads."""
-    return [{"file": case.file, "bytes": case.content} for case in load_cases(load_gold())]
-
-
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     """Micro precision, recall and F1 from counts (0.0 where undefined)."""
     precision = tp / (tp + fp) if tp + fp else 0.0

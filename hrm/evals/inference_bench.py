@@ -5,7 +5,7 @@ import time
 from typing import Any
 
 from hrm.core.db import Database
-from hrm.evals.inference import EVAL_DAY, _cases
+from hrm.evals.inference import EVAL_DAY, load_cases, load_gold
 from hrm.retrieval.embeddings import Embedder
 from hrm.retrieval.hybrid import link_skills
 from hrm.retrieval.intake import read_document
@@ -15,10 +15,10 @@ CVS = 200
 
 
 async def run_inference_bench(db: Database, embedder: Embedder, cvs: int = CVS) -> dict[str, Any]:
-    cases = _cases()
+    cases = load_cases(load_gold())
     # Each copy gets its own first line, so no cache can answer a repeat.
     documents = [
-        read_document(f"Candidate {i}\n".encode() + cases[i % len(cases)]["bytes"], f"cv{i}.txt", source="cv")
+        read_document(f"Candidate {i}\n".encode() + cases[i % len(cases)].content, f"cv{i}.txt", source="cv")
         for i in range(cvs)
     ]
     embedder.embed(["warm-up"])

@@ -1,6 +1,5 @@
 """``hrm bench``: measured suites with their metrics and targets."""
 
-import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,20 +25,22 @@ inference  the inference pipeline over 200 CVs in one process: cvs_per_second, s
          pipeline_vs_linker (time per CV over the time to link that CV's lines alone).
 titles   job-title normalisation on a title set written for the project, against the built-in
          roles: accuracy_at_1, accuracy_at_5 (target >= 90), titles_per_second, misses.
+matching the person x role scorer on a synthetic 10,000 people x 500 roles (generated in the
+         run; no database needed): vectorised_seconds (top 10 roles per person, target < 0.5),
+         loop_seconds_estimated (the same scorer as plain Python loops over a sample of people,
+         scaled to all), speedup (target >= 200), identical_rankings (must be true).
 """
 
-SUITES = ("linking", "titles", "inference")
+SUITES = ("linking", "titles", "inference", "matching")
 
 
 def _data_dir(explicit: Path | None) -> Path:
-    candidates = [explicit] if explicit else []
-    if os.environ.get("HRM_EVAL_DATA"):
-        candidates.append(Path(os.environ["HRM_EVAL_DATA"]))
-    candidates += [Path.cwd() / "../shared/data", Path(__file__).resolve().parents[4] / "shared" / "data"]
-    for candidate in candidates:
-        if candidate and (candidate / "eval-dev").is_dir():
-            return candidate.resolve()
-    fail("benchmark data not found: pass --data DIR (the folder holding eval-dev/) or set HRM_EVAL_DATA")
+    from hrm.evals.skillspan import find_data_dir
+
+    found = find_data_dir(explicit)
+    if found is None:
+        fail("benchmark data not found: pass --data DIR (the folder holding eval-dev/) or set HRM_EVAL_DATA")
+    return found
 
 
 def _table(result: dict[str, Any]) -> None:
@@ -82,12 +83,17 @@ def _run_suite(runner: Callable[[Database, Embedder], Awaitable[dict[str, Any]]]
 
 
 def bench(
-    suite: Annotated[str, typer.Option("--suite", help="linking, titles or inference.")] = "linking",
+    suite: Annotated[str, typer.Option("--suite", help="linking, titles, inference or matching.")] = "linking",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
     data: Annotated[Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for linking).")] = None,
 ) -> None:
     if suite not in SUITES:
         fail(f"unknown suite {suite!r}; choose from {', '.join(SUITES)}")
+    if suite == "matching":
+        from hrm.evals.matching_bench import run_matching_bench
+
+        _report(run_matching_bench(), as_json)
+        return
     from hrm.evals.inference_bench import run_inference_bench
     from hrm.evals.linking import run_linking
     from hrm.evals.titles import run_titles
@@ -99,7 +105,10 @@ def bench(
             return run_inference_bench(db, embedder)
         return run_titles(db, embedder)
 
-    result = _run_suite(suite_runner)
+    _report(_run_suite(suite_runner), as_json)
+
+
+def _report(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print_json(result)
     else:
@@ -125,18 +134,39 @@ inference  CVs written for the project (hrm/evals/data/cvs) against gold skills 
            eval-dev/skillspan_dev.json): the pipeline's verbatim skill spans on every dev
            sentence, per taxonomy (builtin, esco): strict (same boundaries) and loose (overlap)
            precision, recall and f1 for the union of skill and knowledge spans and per tag.
+fairness   the matching scorer on a synthetic population of 20,000 carrying a protected
+           attribute it never sees: adverse_impact per population (control; modest_self_rating,
+           where one group records a third of its skills a level lower): roles,
+           selected_per_role (top 10%), min_ratio, median_ratio, roles_below_four_fifths (flag
+           < 0.8; the control must have none) and flagged roles. counterfactual: the eval CVs
+           with names, pronouns and gendered words swapped, inferred again: cases,
+           top10_identical (target >= 0.98), top10_same_set, changed.
 """
+
+EVAL_SUITES = ("inference", "fairness")
 
 
 def evaluate(
-    suite: Annotated[str, typer.Option("--suite", help="inference.")] = "inference",
+    suite: Annotated[str, typer.Option("--suite", help="inference or fairness.")] = "inference",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
     data: Annotated[
         Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for the SkillSpan figures).")
     ] = None,
 ) -> None:
-    if suite != "inference":
-        fail(f"unknown suite {suite!r}; choose from inference")
+    if suite not in EVAL_SUITES:
+        fail(f"unknown suite {suite!r}; choose from {', '.join(EVAL_SUITES)}")
+    if suite == "fairness":
+        from hrm.evals.fairness import run_fairness_eval
+
+        fairness = _run_suite(run_fairness_eval)
+        if as_json:
+            print_json(fairness)
+        else:
+            _fairness_table(fairness["metrics"])
+            typer.echo(f"fairness: {'PASSED' if fairness['passed'] else 'BELOW TARGET'}")
+        if not fairness["passed"]:
+            raise typer.Exit(1)
+        return
     from hrm.evals.inference import run_inference_eval
     from hrm.evals.skillspan import find_data_dir
 
@@ -174,6 +204,21 @@ def _eval_table(metrics: dict[str, Any]) -> None:
                     f"  {taxonomy:<7} {part:<9} strict P/R/F1 {m['strict']['precision']}/{m['strict']['recall']}/"
                     f"{m['strict']['f1']}  loose {m['loose']['precision']}/{m['loose']['recall']}/{m['loose']['f1']}"
                 )
+
+
+def _fairness_table(metrics: dict[str, Any]) -> None:
+    for population, m in metrics["adverse_impact"].items():
+        typer.echo(
+            f"{population}: {m['roles']} roles, top {m['selected_per_role']} selected each; adverse-impact ratio "
+            f"min {m['min_ratio']} median {m['median_ratio']}; below four-fifths: {m['roles_below_four_fifths']}"
+        )
+        for role in m["flagged"]:
+            typer.echo(f"  flagged: {role['role']} ratio {role['ratio']}")
+    flips = metrics["counterfactual"]
+    typer.echo(
+        f"counterfactual CVs: {flips['cases']} cases, top-10 identical {flips['top10_identical']}, "
+        f"same set {flips['top10_same_set']}"
+    )
 
 
 evaluate.__doc__ = EVAL_HELP
