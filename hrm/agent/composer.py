@@ -14,6 +14,11 @@ from hrm.core.principals import Principal
 CAPABILITIES: dict[str, str] = {
     "get_profile": "show your skills — “what skills do I have?” (managers and HR: “what skills does Marta have?”)",
     "search_skills": "search the skills taxonomy — “search skills for kubernetes”",
+    "match_roles": "suggest roles that fit you — “what roles could I move to?”",
+    "analyze_gap": "compare you with a role — “what am I missing to become a DevOps Engineer?”",
+    "plan_career_path": "plan a path to a role — “how do I become a Staff Engineer?”",
+    "find_candidates": "rank people for a role — “who could fill a Senior Data Engineer role?”",
+    "team_skills": "your team's skills — “who on my team knows Kubernetes?”, “single points of failure”",
 }
 
 

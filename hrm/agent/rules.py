@@ -5,6 +5,7 @@ a little Italian; anything else gets an honest "not yet" with the list of what i
 """
 
 import re
+from collections.abc import Mapping
 
 from hrm.agent.plan import DirectReply, Plan, ToolStep
 from hrm.core.principals import Principal
@@ -43,6 +44,94 @@ _SEARCH_EXPLICIT = [
 # Loose phrasings, tried only when nothing else matched.
 _SEARCH_LOOSE = [re.compile(r"skills? (?:like|related to|matching|about) (?P<q>.+)$")]
 _TRAILING = re.compile(r"[?!.\s]+$")
+
+# Career and team questions. ``role``/``skill``/``who`` groups become tool arguments (in the case
+# the user typed them); the first pattern that matches wins, so narrower phrasings come first.
+_ROLE = r"(?:an? |the )?(?P<role>[\w .&/+#'-]+?)(?: role| position| job)?"
+_GAP = [
+    re.compile(rf"what (?:am i|is (?P<who>[\w .@'-]+?)) missing (?:to become|to be|for(?: the)?) {_ROLE}$"),
+    re.compile(rf"what (?:do i|does (?P<who>[\w .@'-]+?)) (?:need|lack) (?:to become|to be|for(?: the)?) {_ROLE}$"),
+    re.compile(rf"(?:my |skills? )?gaps? (?:analysis )?(?:to|for|towards?) {_ROLE}$"),
+    re.compile(rf"how far (?:am i|is (?P<who>[\w .@'-]+?)) from (?:becoming )?{_ROLE}$"),
+    re.compile(rf"(?:am i|is (?P<who>[\w .@'-]+?)) ready (?:for|to become|to be) {_ROLE}$"),
+    re.compile(rf"cosa (?:mi manca|manca a (?P<who>[\w .'-]+?)) per (?:diventare |fare (?:il |la |l')?)?{_ROLE}$"),
+]
+_PATH = [
+    re.compile(
+        rf"how (?:do|can|could|would|should) i (?:get|go|move|grow|progress) from {_ROLE} to "
+        r"(?:an? |the )?(?P<target>.+?)$"
+    ),
+    re.compile(rf"^(?:career )?path from {_ROLE} to (?:an? |the )?(?P<target>.+?)$"),
+    re.compile(
+        r"how (?:do|can|could|would|should) i (?:get to|become|move into|grow into|get into) "
+        r"(?:an? |the )?(?P<target>.+?)$"
+    ),
+    re.compile(
+        r"(?:career )?(?:path|route|roadmap|steps) (?:to|towards?) (?:becoming )?(?:an? |the )?(?P<target>.+?)$"
+    ),
+    re.compile(
+        r"how long (?:to|until i|would it take (?:me )?to|does it take to) (?:become|get to) "
+        r"(?:an? |the )?(?P<target>.+?)$"
+    ),
+    re.compile(r"come (?:posso |faccio a )?diventare (?:un |una |uno |un')?(?P<target>.+?)$"),
+]
+_CANDIDATES = [
+    re.compile(rf"who (?:could|can|would|should|might) (?:fill|take|do|be|become|step into) {_ROLE}$"),
+    re.compile(rf"(?:best |top |possible |internal )?candidates? (?:for|to fill) {_ROLE}$"),
+    re.compile(rf"who (?:fits|matches|suits) {_ROLE}(?: best)?$"),
+    re.compile(rf"(?:best|right) (?:person|people|fit) for {_ROLE}$"),
+    re.compile(rf"chi (?:potrebbe|può) (?:fare|ricoprire|diventare) (?:il |la |l'|un |una )?{_ROLE}$"),
+]
+_MATCH = [
+    re.compile(
+        r"what (?:roles?|jobs?|positions?) (?:could|can|would|might) (?P<who>[\w .@'-]+?) "
+        r"(?:do|fit|take|move to|go for|become|apply for)"
+    ),
+    re.compile(r"what (?:could|can|might) (?P<who>i|[\w .@'-]+?) become"),
+    re.compile(r"(?:roles?|jobs?|positions?) (?:that )?(?:fit|match|suit)s? (?P<who>me|[\w .@'-]+?)(?: best)?$"),
+    re.compile(r"(?:which|what) (?:roles?|jobs?) (?:fit|match|suit)s? (?P<who>me|[\w .@'-]+?)(?: best)?$"),
+    re.compile(
+        r"(?:my )?(?:career|next) (?:options|moves?|steps?)$|(?:match|matching) roles?(?: for (?P<who>[\w .@'-]+?))?$"
+    ),
+    re.compile(r"(?:che|quali) ruoli (?:potrei|posso) (?:fare|ricoprire)|cosa potrei diventare"),
+]
+_TEAM = [
+    (re.compile(r"single points? of failure|bus factor|who is the only one"), {"view": "spof"}),
+    (re.compile(r"skills? matrix|matrix of (?:skills|my team)"), {"view": "matrix"}),
+    (
+        re.compile(
+            r"who (?:could|can|would) cover for (?P<cover>[\w .@'-]+?)$|(?:cover|backup) for (?P<cover2>[\w .@'-]+?)$"
+        ),
+        {"view": "cover"},
+    ),
+    (
+        re.compile(
+            r"(?:team|our) (?:skill )?gaps|where is (?:my|our) team weak|what is (?:my|our) team missing"
+            r"|(?:team )?development priorities"
+        ),
+        {"view": "priorities"},
+    ),
+    (re.compile(r"(?:team'?s?|role) coverage|how well does (?:my|our) team cover"), {"view": "coverage"}),
+    (
+        re.compile(r"how many (?:people )?(?:in (?P<team>[\w .&'-]+?) )?(?:know|have|can do) (?P<skill>.+)$"),
+        {"view": "who_knows"},
+    ),
+    (
+        re.compile(r"who (?:on|in) (?:my|our|the) team (?:knows|has|can do|is good at) (?P<skill>.+)$"),
+        {"view": "who_knows"},
+    ),
+    (
+        re.compile(r"who (?:in (?P<team>[\w .&'-]+?) )?(?:knows|is good at|has experience (?:in|with)) (?P<skill>.+)$"),
+        {"view": "who_knows"},
+    ),
+    (re.compile(r"chi (?:nel (?:mio )?team )?(?:conosce|sa usare) (?P<skill>.+)$"), {"view": "who_knows"}),
+    (
+        re.compile(
+            r"(?:my |our )?team'?s? skills?$|skills? of (?:my|our) team$|(?:my|our) team$|competenze del (?:mio )?team"
+        ),
+        {"view": "summary"},
+    ),
+]
 _SELF = {"i", "me", "myself"}
 
 
@@ -65,6 +154,9 @@ class RuleBasedPlanner:
         search = _search_step(message, _SEARCH_EXPLICIT, tools)
         if search:
             return search
+        career = _career_step(text, message)
+        if career:
+            return career
         for pattern in _PERSON_SKILLS:
             match = pattern.search(message)
             if match:
@@ -76,6 +168,58 @@ class RuleBasedPlanner:
         if _MY_SKILLS.search(message) and "get_profile" in tools:
             return ToolStep("get_profile", {})
         return _search_step(message, _SEARCH_LOOSE, tools) or DirectReply("not_yet")
+
+
+def _person_arg(text: str, match: re.Match[str], group: str = "who") -> dict[str, str]:
+    who = match.groupdict().get(group)
+    if not who or _strip_quotes(who) in _SELF | {"me"}:
+        return {}
+    return {"person": _original_case(text, _strip_quotes(who))}
+
+
+def _career_step(text: str, message: str) -> Plan | None:
+    """Gap, path, candidates, team and role-match questions, in that order of precedence."""
+
+    def step(tool: str, args: Mapping[str, object]) -> Plan:
+        # Routed even when the caller may not use the tool: the registry refuses it, says why in
+        # plain words and audits the attempt, rather than the question being misread.
+        return ToolStep(tool, dict(args))
+
+    for pattern in _GAP:
+        match = pattern.search(message)
+        if match:
+            role = _original_case(text, _strip_quotes(match.group("role")))
+            return step("analyze_gap", {"role": role, **_person_arg(text, match)})
+    for pattern in _PATH:
+        match = pattern.search(message)
+        if match:
+            args: dict[str, object] = {"target": _original_case(text, _strip_quotes(match.group("target")))}
+            if match.groupdict().get("role"):
+                args["from_role"] = _original_case(text, _strip_quotes(match.group("role")))
+            return step("plan_career_path", args)
+    for pattern in _CANDIDATES:
+        match = pattern.search(message)
+        if match:
+            role = next(g for g in match.groups() if g)
+            return step("find_candidates", {"role": _original_case(text, _strip_quotes(role))})
+    for pattern, fixed in _TEAM:
+        match = pattern.search(message)
+        if match:
+            groups = {k: v for k, v in match.groupdict().items() if v}
+            args = dict(fixed)
+            if "skill" in groups:
+                args["skill"] = _original_case(text, _strip_quotes(groups["skill"]))
+            if "team" in groups:
+                args["team"] = _original_case(text, _strip_quotes(groups["team"]))
+            cover = groups.get("cover") or groups.get("cover2")
+            if cover:
+                args["cover_for"] = _original_case(text, _strip_quotes(cover))
+            return step("team_skills", args)
+    for pattern in _MATCH:
+        match = pattern.search(message)
+        if match:
+            return step("match_roles", _person_arg(text, match))
+    return None
 
 
 def _search_step(message: str, patterns: list[re.Pattern[str]], tools: list[str]) -> Plan | None:

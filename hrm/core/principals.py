@@ -24,6 +24,14 @@ class Permission(StrEnum):
     ORG_ADMIN = "org:admin"  # imports, settings
 
 
+# How a refusal names what was missing, for people rather than for engineers.
+PERMISSION_PURPOSE: dict[Permission, str] = {
+    Permission.SKILLS_READ: "looking up skills",
+    Permission.PROFILE_READ: "seeing skill profiles",
+    Permission.TEAM_READ: "team views such as ranking people for a role; those are for managers and HR",
+    Permission.ORG_ADMIN: "administering the organisation; that is for admins",
+}
+
 ROLE_PERMISSIONS: dict[AppRole, frozenset[Permission]] = {
     AppRole.EMPLOYEE: frozenset({Permission.SKILLS_READ, Permission.PROFILE_READ}),
     AppRole.MANAGER: frozenset({Permission.SKILLS_READ, Permission.PROFILE_READ, Permission.TEAM_READ}),

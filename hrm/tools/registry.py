@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from hrm.core.audit import result_digest, write_audit
 from hrm.core.errors import HRMError, InvalidInput, PermissionDenied
-from hrm.core.principals import Permission, Principal
+from hrm.core.principals import PERMISSION_PURPOSE, Permission, Principal
 from hrm.tools.context import Deps, ToolContext
 
 In = TypeVar("In", bound=BaseModel)
@@ -105,7 +105,8 @@ class Registry:
                 raise InvalidInput(describe_validation_error(exc)) from None
             raw = parsed.model_dump(mode="json")
             if not principal.has(spec.permission):
-                raise PermissionDenied(f"your role ({principal.role.value}) may not use {name}")
+                purpose = PERMISSION_PURPOSE[spec.permission]
+                raise PermissionDenied(f"Your role ({principal.role.value}) doesn't include {purpose}.")
             async with deps.db.org_tx(principal.org_id) as conn:
                 result: BaseModel = await spec.fn(parsed, ToolContext(principal, conn, deps, channel))
         except HRMError as exc:
