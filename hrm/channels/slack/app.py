@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from hrm.channels.runtime import Runtime
@@ -21,10 +22,11 @@ from hrm.channels.slack.handlers import (
     APOLOGY,
     UNKNOWN_USER,
     RecentEvents,
+    SlackAnswer,
+    answer_message,
     bot_user_id,
     conversation_id,
     from_a_person,
-    handle_message,
     is_direct_message,
     is_shared_file,
     strip_mention,
@@ -147,12 +149,24 @@ async def _answer(
         team = context.team_id or str(body.get("team_id") or "")
         text = strip_mention(str(event.get("text") or ""), bot_user_id(body))
         user = str(event["user"])
-        reply = await handle_message(runtime, team, user, text, conversation_id(team, channel, thread_ts, user))
+        answer = await answer_message(runtime, team, user, text, conversation_id(team, channel, thread_ts, user))
     except Exception:
         log.exception("Slack event %s could not be answered", body.get("event_id"))
-        reply = APOLOGY
+        answer = SlackAnswer(APOLOGY)
+    await _post(client, channel, answer, thread_ts)
+
+
+async def _post(client: AsyncWebClient, channel: str, answer: SlackAnswer, thread_ts: str | None) -> None:
+    text = to_mrkdwn(answer.text)
     try:
-        await client.chat_postMessage(channel=channel, text=to_mrkdwn(reply), thread_ts=thread_ts)
+        try:
+            await client.chat_postMessage(channel=channel, text=text, blocks=answer.blocks, thread_ts=thread_ts)
+        except SlackApiError as exc:
+            if not answer.blocks:
+                raise
+            # Slack refused the blocks (invalid_blocks, say): the plain text still answers.
+            log.warning("Slack refused the blocks (%s); posting the text alone", exc.response.get("error"))
+            await client.chat_postMessage(channel=channel, text=text, thread_ts=thread_ts)
     except Exception:
         log.exception("could not post the reply to Slack channel %s", channel)
 

@@ -3,9 +3,11 @@
 import logging
 import re
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from hrm.channels.runtime import Runtime
+from hrm.channels.slack.blocks import Block, reply_blocks
 from hrm.core.identity import emails_for_slack_ids, principal_for_slack
 from hrm.core.principals import Principal
 
@@ -96,15 +98,38 @@ async def _mentions_as_emails(runtime: Runtime, principal: Principal, text: str)
     return _USER_MENTION.sub(lambda m: emails.get(m.group(1), "someone I don't know"), text)
 
 
-async def handle_message(runtime: Runtime, team_id: str, user_id: str, text: str, conversation_id: str) -> str:
-    """The reply to one Slack message from ``user_id``; never raises, never shows an exception."""
+@dataclass(frozen=True)
+class SlackAnswer:
+    """What to post: ``text`` (plain; the notification and fallback) and Block Kit when a tool's
+    result has a richer form (matches, gaps, career paths, team skills)."""
+
+    text: str
+    blocks: list[Block] | None = None
+
+
+def _blocks(data: dict[str, Any]) -> list[Block] | None:
+    try:
+        return reply_blocks(data)
+    except Exception:
+        # The text answers on its own; a renderer's bug must not cost the person the answer.
+        log.exception("Block Kit rendering failed for %s", sorted(data))
+        return None
+
+
+async def answer_message(runtime: Runtime, team_id: str, user_id: str, text: str, conversation_id: str) -> SlackAnswer:
+    """The answer to one Slack message from ``user_id``; never raises, never shows an exception."""
     try:
         principal = await principal_for_slack(runtime.db, team_id, user_id)
         if principal is None:
-            return UNKNOWN_USER
+            return SlackAnswer(UNKNOWN_USER)
         text = await _mentions_as_emails(runtime, principal, text)
         reply = await runtime.agent.ask(principal, text, conversation_id=conversation_id, channel=CHANNEL)
-        return reply.text
+        return SlackAnswer(reply.text, _blocks(reply.data))
     except Exception:
         log.exception("Slack message from %s in team %s could not be answered", user_id, team_id)
-        return APOLOGY
+        return SlackAnswer(APOLOGY)
+
+
+async def handle_message(runtime: Runtime, team_id: str, user_id: str, text: str, conversation_id: str) -> str:
+    """The reply text to one Slack message from ``user_id``; never raises, never shows an exception."""
+    return (await answer_message(runtime, team_id, user_id, text, conversation_id)).text
