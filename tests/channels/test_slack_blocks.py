@@ -335,6 +335,8 @@ def test_limits_hold_for_long_lists_and_long_text(outputs: Outputs) -> None:
     shown = blocks_for("find_candidates", candidates) or []
     assert sum(b["type"] == "divider" for b in shown) == kit.MAX_ITEMS - 1
     assert "50 more candidates not shown." in everything(shown)
+    listed = everything(blocks_for("team_skills", summary) or [])
+    assert "…and 20 more priorities" in listed and f"…and {3 * 30 - 10} more skills" in listed
 
 
 def test_fit_caps_the_message_at_fifty_blocks() -> None:

@@ -23,6 +23,7 @@ MAX_FIELD_TEXT = 2000
 MAX_HEADER = 150
 MAX_CONTEXT_ELEMENTS = 10
 MAX_ITEMS = 10  # ranked entries shown per answer: enough to choose from, short enough to read
+LINE_CHARS = 280
 SKILLS_SHOWN = 4  # skills named per entry or step before "+N more"
 DIVIDER: Block = {"type": "divider"}
 
@@ -77,8 +78,9 @@ def _more(shown: int, total: int, noun: str = "") -> str:
 
 
 def _bullets(lines: Iterable[str], total: int, noun: str) -> str:
-    shown = list(lines)
-    return "\n".join(shown) + (f"\n…{_more(len(shown), total, noun).strip()}" if total > len(shown) else "")
+    # Ten lines of at most 280 characters fit one section with room for the "…and N more" tail.
+    shown = [clip(line, LINE_CHARS) for line in lines]
+    return "\n".join(shown) + (f"\n…and {total - len(shown)} more {noun}" if total > len(shown) else "")
 
 
 # -- blocks ---------------------------------------------------------------------------------------
