@@ -1,0 +1,98 @@
+"""Hand-built cases with known answers, asked through ``hrm ask`` as a user would: the best
+candidate for a role, a career path, a team gap and a single point of failure."""
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from hrm.core.db import Database
+from hrm.core.settings import Settings
+from hrm.tools.org_import import import_org
+from tests.channels.test_cli import hrm
+
+PEOPLE = """email,first_name,last_name,job_title,department,manager_email,location,role,slack_user_id
+hr@careerco.test,Hale,Ruiz,HR Business Partner,People,,Berlin,hr,
+boss@careerco.test,Bo,Sterling,Head of Platform,Platform,,Berlin,manager,
+dana@careerco.test,Dana,Ito,Data Engineer,Platform,boss@careerco.test,Berlin,employee,
+omar@careerco.test,Omar,Haddad,Data Analyst,Platform,boss@careerco.test,Remote,employee,
+kai@careerco.test,Kai,Sato,Site Reliability Engineer,Platform,boss@careerco.test,Berlin,employee,
+noa@careerco.test,Noa,Levi,Site Reliability Engineer,Platform,boss@careerco.test,Berlin,employee,
+"""
+SKILLS = """email,skill,level,source
+dana@careerco.test,Python,4,manager
+dana@careerco.test,SQL,4,manager
+dana@careerco.test,Apache Spark,3,self
+dana@careerco.test,Apache Airflow,2,self
+omar@careerco.test,SQL,3,self
+omar@careerco.test,Python,2,self
+kai@careerco.test,Kubernetes,3,manager
+kai@careerco.test,Terraform,1,self
+noa@careerco.test,Kubernetes,2,self
+noa@careerco.test,Linux,4,self
+"""
+ROLES = """role_code,title,department,level,skill,required_level,importance
+DE-SR,Senior Data Engineer,Platform,senior,Python,4,essential
+DE-SR,Senior Data Engineer,Platform,senior,SQL,4,essential
+DE-SR,Senior Data Engineer,Platform,senior,Apache Spark,3,essential
+DE-SR,Senior Data Engineer,Platform,senior,Apache Airflow,3,important
+SRE,Site Reliability Engineer,Platform,mid,Kubernetes,3,essential
+SRE,Site Reliability Engineer,Platform,mid,Terraform,3,essential
+SRE,Site Reliability Engineer,Platform,mid,Linux,3,important
+"""
+
+
+@pytest.fixture(scope="module")
+async def careerco(db: Database) -> AsyncIterator[None]:
+    await import_org(db, "careerco", name="CareerCo", people_csv=PEOPLE, skills_csv=SKILLS, roles_csv=ROLES)
+    yield
+
+
+def ask(settings: Settings, who: str, question: str) -> dict[str, Any]:
+    result = hrm(settings, "ask", "--org", "careerco", "--as", who, "--json", question)
+    assert result.returncode == 0, result.stderr
+    payload: dict[str, Any] = json.loads(result.stdout)
+    return payload
+
+
+@pytest.mark.usefixtures("careerco")
+def test_known_best_candidate(settings: Settings) -> None:
+    payload = ask(settings, "hr@careerco.test", "who could fill a Senior Data Engineer role?")
+    assert payload["tool_calls"][0]["name"] == "find_candidates" and payload["tool_calls"][0]["ok"]
+    candidates = payload["data"]["find_candidates"]["candidates"]
+    assert candidates[0]["person"]["name"] == "Dana Ito"
+    assert "1. Dana Ito" in payload["text"] and "meets 3 of 3 essential skills" in payload["text"]
+
+
+@pytest.mark.usefixtures("careerco")
+def test_known_path(settings: Settings) -> None:
+    payload = ask(settings, "dana@careerco.test", "how do I get from Junior Software Engineer to Staff Engineer?")
+    out = payload["data"]["plan_career_path"]
+    steps = [s["to_role"]["title"] for s in out["paths"][0]["steps"]]
+    assert steps == ["Software Engineer", "Senior Software Engineer", "Staff Engineer"]
+    assert "Path 1" in payload["text"]
+
+
+@pytest.mark.usefixtures("careerco")
+def test_known_team_gap_and_single_point_of_failure(settings: Settings) -> None:
+    gaps = ask(settings, "boss@careerco.test", "where is my team weak?")
+    priorities = {p["skill"]: p for p in gaps["data"]["team_skills"]["priorities"]}
+    # Essential for the organisation's SRE role; the best in the team is Kai at 1.
+    terraform = priorities["Terraform"]
+    assert terraform["kind"] == "gap" and "Site Reliability Engineer" in terraform["roles"]
+    assert "Kai Sato" in terraform["action"]
+    assert "Terraform" in gaps["text"]
+    spof = ask(settings, "boss@careerco.test", "any single points of failure?")
+    points = {p["skill"]: p["holder"]["name"] for p in spof["data"]["team_skills"]["single_points"]}
+    assert points["Kubernetes"] == "Kai Sato"
+    assert "Kubernetes: only Kai Sato" in spof["text"]
+
+
+@pytest.mark.usefixtures("careerco")
+def test_employees_are_refused_team_views_and_candidate_ranking(settings: Settings) -> None:
+    payload = ask(settings, "omar@careerco.test", "who could fill a Senior Data Engineer role?")
+    assert payload["tool_calls"][0]["ok"] is False
+    assert "Dana" not in payload["text"] and "managers and HR" in payload["text"]
+    spof = ask(settings, "omar@careerco.test", "any single points of failure?")
+    assert spof["tool_calls"][0]["ok"] is False and "Kai" not in spof["text"]
