@@ -46,7 +46,7 @@ def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("hrm", "prompts"),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         keep_trailing_newline=True,
     )
     env.globals.update(
@@ -72,12 +72,12 @@ def _values(jd: JobDescription, internal: bool) -> dict[str, Any]:
 
 def markdown(jd: JobDescription, *, internal: bool = True) -> str:
     """The JD as Markdown; ``internal`` adds the hiring notes (market insights) for HR."""
-    text = _environment().get_template("jd/markdown.j2").render(**_values(jd, internal))
+    text = _environment().get_template("jd/page.md.j2").render(**_values(jd, internal))
     return "\n".join(line.rstrip() for line in text.strip().splitlines()) + "\n"
 
 
 def html(jd: JobDescription) -> str:
-    return _environment().get_template("jd/html.j2").render(**_values(jd, False)).strip() + "\n"
+    return _environment().get_template("jd/page.html.j2").render(**_values(jd, False)).strip() + "\n"
 
 
 def as_json(jd: JobDescription) -> str:
