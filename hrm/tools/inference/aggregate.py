@@ -8,9 +8,10 @@ from pydantic import BaseModel, Field
 from hrm.core.models import LEVEL_LABELS
 from hrm.tools.inference.extract import DocumentSkill
 
-# How far a source's claims are trusted: reviews and code are observed work, a LinkedIn skill list
-# is self-declared.
-SOURCE_WEIGHTS = {"review": 0.95, "github": 0.9, "cv": 0.9, "project": 0.9, "linkedin": 0.8}
+# How far a source's claims are trusted, relative to a CV: the per-document confidences are
+# calibrated on CVs (the eval set), so a CV keeps them as they are; reviews are observed work; a
+# LinkedIn skill list is self-declared.
+SOURCE_WEIGHTS = {"review": 1.0, "github": 1.0, "cv": 1.0, "project": 1.0, "linkedin": 0.85}
 VERIFY_BELOW = 0.7
 OUTLIER_DISTANCE = 1.5
 
