@@ -253,6 +253,31 @@ def import_onet_command(
     run_sync(lambda: _import("O*NET", directory, import_onet))
 
 
+@import_app.command("career-changers")
+def import_career_changers_command(
+    matrix: Annotated[Path, typer.Argument(help="O*NET's career changers matrix (tab-separated), after O*NET itself.")],
+    crosswalk: Annotated[
+        Path | None,
+        typer.Option("--crosswalk", help="SOC 2010 → 2019 crosswalk CSV for older codes (default: beside the matrix)."),
+    ] = None,
+) -> None:
+    """Add O*NET's career-changers pairs (occupations people actually move between) as career-path
+    transitions. Import O*NET first; re-running replaces the previous import."""
+    from hrm.retrieval.importers.career_changers import import_career_changers
+
+    if not matrix.is_file():
+        fail(f"{matrix} is not a file (expected the career changers matrix)")
+    settings = load_settings()
+    db = Database.from_settings(settings)
+
+    def work() -> None:
+        with db.owner_connect() as conn, progress_bars() as progress:
+            counts = import_career_changers(conn, matrix, crosswalk=crosswalk, progress=progress)
+        typer.echo("career changers: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+    run_sync(work)
+
+
 def run_sync(work: Callable[[], None]) -> None:
     async def wrapper() -> None:
         work()
