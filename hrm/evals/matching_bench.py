@@ -102,7 +102,7 @@ def run_matching_bench(people: int = 10_000, roles: int = 500, loop_sample: int 
     score(_sample(inputs, np.arange(10)))  # warm caches and imports outside the timing
 
     runs = []
-    for _ in range(3):
+    for _ in range(7):  # best of seven: the machine's other work only ever adds time
         start = time.perf_counter()
         best, _ = rank(inputs, TOP_K)
         runs.append(time.perf_counter() - start)

@@ -20,6 +20,8 @@ Totals are quantised to 1e-6 before ranking and ties go to the lower column inde
 columns by id), so the ranking is deterministic and identical to the loop implementation's.
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,6 +166,57 @@ def _add_sparse(total: Matrix, part: sparse.spmatrix, weight: float) -> None:
     flat[coo.row.astype(np.int64) * total.shape[1] + coo.col] += weight * coo.data
 
 
+@dataclass(frozen=True)
+class _RoleSide:
+    """Everything that depends on roles only, computed once per ranking."""
+
+    directions: Matrix  # skills × roles: each skill's vector projected on each role's profile
+    earn: sparse.csr_matrix  # (5·skills) × roles: coverage credit per level threshold
+    per_token: Matrix  # tokens × roles: context credit per matching token
+
+
+def _role_side(inputs: MatchInputs, weights: Weights) -> _RoleSide:
+    roles = profile_vectors(inputs.importance, inputs.skill_vectors)
+    # Weight per unit of level, already divided by the role's total weight.
+    sums = np.asarray(inputs.importance.sum(axis=1)).ravel()
+    inverse = np.where(sums > 0, weights.coverage / np.where(sums > 0, sums, 1.0), 0.0)
+    per_unit = sparse.diags(inverse) @ inputs.importance.multiply(inputs.required.power(-1.0)).tocsr()
+    counts = np.asarray(inputs.role_tokens.sum(axis=1)).ravel()
+    token_weight = np.where(counts > 0, weights.context / np.maximum(counts, 1), 0.0)
+    return _RoleSide(
+        directions=inputs.skill_vectors @ roles.T,
+        earn=_thresholds(inputs.required, sparse.csr_matrix(per_unit)).T.tocsr(),
+        per_token=inputs.role_tokens.toarray().T * token_weight,
+    )
+
+
+def _rank_rows(
+    inputs: MatchInputs, side: _RoleSide, rows: slice, k: int, weights: Weights, exclude: npt.NDArray[np.bool_] | None
+) -> tuple[npt.NDArray[np.int64], Matrix]:
+    levels = inputs.levels[rows]
+    real = levels.astype(np.float64)
+    norms = np.linalg.norm(np.asarray(real @ inputs.skill_vectors), axis=1)
+    safe = np.where(norms > 0, norms, 1.0)
+    scaled = sparse.diags(np.where(norms > 0, weights.semantic / safe, 0.0)) @ real
+    total = np.asarray(scaled @ side.directions)
+    np.clip(total, 0.0, weights.semantic, out=total)
+    _add_sparse(total, _thresholds(levels) @ side.earn, 1.0)
+    _add_sparse(total, inputs.career[rows], weights.career)
+    total += inputs.person_tokens[rows].toarray() @ side.per_token
+    best = _best(total, k, None if exclude is None else exclude[rows])
+    return best, np.take_along_axis(total, best, axis=1)
+
+
+MAX_ROWS_PER_CHUNK = 8192  # bounds a chunk's people × roles buffers to a few tens of MB
+
+
+def _workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def rank(
     inputs: MatchInputs,
     k: int,
@@ -173,27 +226,21 @@ def rank(
 ) -> tuple[npt.NDArray[np.int64], Matrix]:
     """Each row's best ``k`` columns and their totals, for whole populations at once.
 
-    The same order as ``top_k(score(inputs).total, k)``, computed with one dense people × roles
-    buffer: the semantic product is written into it and the sparse parts are added only where they
-    are non-zero."""
-    total = _semantic(inputs, weights.semantic)
-
-    # Weight per unit of level, already divided by the role's total weight (roles are few).
-    weight_sums = np.asarray(inputs.importance.sum(axis=1)).ravel()
-    inverse = np.where(weight_sums > 0, 1.0 / np.where(weight_sums > 0, weight_sums, 1.0), 0.0)
-    per_unit = sparse.diags(inverse) @ inputs.importance.multiply(inputs.required.power(-1.0)).tocsr()
-    earned = _thresholds(inputs.levels) @ _thresholds(inputs.required, sparse.csr_matrix(per_unit)).T
-    _add_sparse(total, earned, weights.coverage)
-
-    _add_sparse(total, inputs.career, weights.career)
-
-    counts = np.asarray(inputs.role_tokens.sum(axis=1)).ravel()
-    per_token = inputs.role_tokens.toarray().T * np.where(counts > 0, weights.context / np.maximum(counts, 1), 0.0)
-    # Context tokens are few (departments, locations): a dense BLAS product beats a sparse one.
-    total += inputs.person_tokens.toarray() @ per_token
-
-    best = _best(total, k, exclude)
-    return best, np.take_along_axis(total, best, axis=1)
+    The same order as ``top_k(score(inputs).total, k)``. The role side is computed once; people go
+    through in one chunk per core, each with one dense people × roles buffer: the semantic product is written
+    into it and the sparse parts are added only where they are non-zero."""
+    side = _role_side(inputs, weights)
+    people = inputs.levels.shape[0]
+    workers = _workers()
+    size = min(MAX_ROWS_PER_CHUNK, max(1, -(-people // workers)))
+    chunks = [slice(start, min(start + size, people)) for start in range(0, people, size)]
+    # The sparse and dense kernels release the GIL, so chunks on threads use every core.
+    with ThreadPoolExecutor(max_workers=min(workers, max(1, len(chunks)))) as pool:
+        parts = list(pool.map(lambda rows: _rank_rows(inputs, side, rows, k, weights, exclude), chunks))
+    if not parts:
+        columns = min(k, inputs.required.shape[0])
+        return np.zeros((0, columns), dtype=np.int64), np.zeros((0, columns))
+    return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
 
 
 def _best(total: Matrix, k: int, exclude: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.int64]:
