@@ -60,8 +60,10 @@ def _table(result: dict[str, Any]) -> None:
         typer.echo(f"throughput: {metrics['sentences_per_second']} sentences/s")
     else:
         for key, value in metrics.items():
-            if key != "misses":
+            if key not in ("misses", "failures"):
                 typer.echo(f"{key}: {value}")
+        for failure in metrics.get("failures", []):
+            typer.echo(f"  failure: {failure}")
         for miss in metrics.get("misses", []):
             typer.echo(f"  miss: {miss['title']!r} expected {miss['expected']} got {miss['got']}")
     typer.echo(f"{result['suite']}: {'PASSED' if result['passed'] else 'BELOW TARGET'}")
@@ -141,13 +143,20 @@ fairness   the matching scorer on a synthetic population of 20,000 carrying a pr
            < 0.8; the control must have none) and flagged roles. counterfactual: the eval CVs
            with names, pronouns and gendered words swapped, inferred again: cases,
            top10_identical (target >= 0.98), top10_same_set, changed.
+jd         job descriptions for 20+ requests written for the project (hrm/evals/data/
+           jd_requests.jsonl), on an organisation the run creates: requests; essential_coverage
+           (the role's essential skills present), no_outside_skills (no skill outside catalogue
+           and request), sections_complete, flag_recall (seeded biased words flagged),
+           clean_false_flag_rate, refinement_turns and refinement_accuracy (each turn changes
+           what it says and nothing else), declines_correct (unsupported edits declined, no new
+           version) — shares 0-1 — and failures.
 """
 
-EVAL_SUITES = ("inference", "fairness")
+EVAL_SUITES = ("inference", "fairness", "jd")
 
 
 def evaluate(
-    suite: Annotated[str, typer.Option("--suite", help="inference or fairness.")] = "inference",
+    suite: Annotated[str, typer.Option("--suite", help="inference, fairness or jd.")] = "inference",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
     data: Annotated[
         Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for the SkillSpan figures).")
@@ -155,6 +164,11 @@ def evaluate(
 ) -> None:
     if suite not in EVAL_SUITES:
         fail(f"unknown suite {suite!r}; choose from {', '.join(EVAL_SUITES)}")
+    if suite == "jd":
+        from hrm.evals.jd import run_jd_eval
+
+        _report(_run_suite(run_jd_eval), as_json)
+        return
     if suite == "fairness":
         from hrm.evals.fairness import run_fairness_eval
 
