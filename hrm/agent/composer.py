@@ -19,6 +19,8 @@ CAPABILITIES: dict[str, str] = {
     "plan_career_path": "plan a path to a role — “how do I become a Staff Engineer?”",
     "find_candidates": "rank people for a role — “who could fill a Senior Data Engineer role?”",
     "team_skills": "your team's skills — “who on my team knows Kubernetes?”, “single points of failure”",
+    "generate_job_description": "draft a job description — “draft a JD for a senior data engineer in Berlin”, "
+    "then “make it more senior”",
 }
 
 
