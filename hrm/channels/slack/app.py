@@ -32,6 +32,7 @@ from hrm.channels.slack.handlers import (
     strip_mention,
     to_mrkdwn,
 )
+from hrm.channels.slack.jd_actions import JD_ACTIONS, JDAnswer, jd_action
 from hrm.core.identity import principal_for_slack
 from hrm.core.settings import Settings
 
@@ -113,6 +114,36 @@ def build_bolt(settings: Settings) -> AsyncApp:
             text = APOLOGY
         await client.chat_postMessage(channel=channel, text=to_mrkdwn(text))
 
+    @bolt.action(re.compile(JD_ACTIONS))
+    async def on_jd_button(
+        ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        channel = str((body.get("channel") or {}).get("id") or "")
+        thread = (body.get("message") or {}).get("thread_ts") or (body.get("message") or {}).get("ts")
+        try:
+            runtime: Runtime = context["runtime"]
+            team = context.team_id or str((body.get("team") or {}).get("id") or "")
+            principal = await principal_for_slack(runtime.db, team, str(body["user"]["id"]))
+            action = body["actions"][0]
+            answer = JDAnswer(UNKNOWN_USER) if principal is None else await jd_action(
+                runtime, principal, str(action["action_id"]), str(action["value"])
+            )  # fmt: skip
+        except Exception:
+            log.exception("Slack job-description action failed")
+            answer = JDAnswer(APOLOGY)
+        if answer.file is not None:
+            await client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread,
+                filename=answer.file.filename,
+                content=answer.file.content,
+                title=answer.file.filename,
+                initial_comment=answer.text,
+            )
+        else:
+            await client.chat_postMessage(channel=channel, text=answer.text, thread_ts=thread)
+
     return bolt
 
 
@@ -149,7 +180,10 @@ async def _answer(
         team = context.team_id or str(body.get("team_id") or "")
         text = strip_mention(str(event.get("text") or ""), bot_user_id(body))
         user = str(event["user"])
-        answer = await answer_message(runtime, team, user, text, conversation_id(team, channel, thread_ts, user))
+        # A DM is one conversation with one person, threads included, so a reply in the thread
+        # under a draft refines that draft; in channels each thread is its own conversation.
+        memory = None if event.get("channel_type") == "im" else thread_ts
+        answer = await answer_message(runtime, team, user, text, conversation_id(team, channel, memory, user))
     except Exception:
         log.exception("Slack event %s could not be answered", body.get("event_id"))
         answer = SlackAnswer(APOLOGY)

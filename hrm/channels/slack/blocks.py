@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from hrm.tools.jd.model import JobDescription
+from hrm.tools.jd.render import slack_blocks
+
 Block = dict[str, Any]
 Output = dict[str, Any]
 
@@ -395,6 +398,22 @@ def _team_skills(out: Output) -> list[Block]:
     return blocks
 
 
+# -- job descriptions -----------------------------------------------------------------------------
+
+
+def _job_description(output: Output) -> list[Block]:
+    jd = JobDescription.model_validate(output["job_description"])
+    blocks = slack_blocks(jd, jd_id=str(output["jd_id"]), version=int(output["version"]))
+    changes = [escape(str(c)) for c in output.get("changes") or []]
+    lead = f"*Version {output['version']}*" + (
+        ": " + " ".join(changes) if changes else " — reply in this thread to refine it"
+    )
+    flags = [f for f in output["inclusive"]["flags"] if f["severity"] == "warning"]
+    notes = [f"Inclusive language: “{escape(f['phrase'])}” — {escape(f['suggestion'])}" for f in flags[:3]]
+    notes.append(escape(str(output["reality"]["note"])))
+    return [section(clip(lead, 3000)), *blocks, context(clip("\n".join(notes), 3000))]
+
+
 # -- dispatch -------------------------------------------------------------------------------------
 
 RENDERERS: dict[str, Callable[[Output], list[Block]]] = {
@@ -403,6 +422,8 @@ RENDERERS: dict[str, Callable[[Output], list[Block]]] = {
     "analyze_gap": _analyze_gap,
     "plan_career_path": _plan_career_path,
     "team_skills": _team_skills,
+    "generate_job_description": _job_description,
+    "refine_job_description": _job_description,
 }
 
 
