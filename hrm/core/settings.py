@@ -78,6 +78,23 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = None
     jwt_ttl_minutes: int = Field(12 * 60, ge=1)
 
+    # Abuse limits. Token buckets held in each process: with N replicas behind a load balancer a
+    # person may get up to N times these rates, which bounds abuse well enough; divide the rates by
+    # the replica count when a tighter ceiling matters.
+    rate_limit_enabled: bool = Field(True, description="Per-person and per-organisation request limits.")
+    rate_person_per_minute: float = Field(120, gt=0, description="Sustained REST requests per person per minute.")
+    rate_person_burst: int = Field(40, ge=1, description="Requests a person may make at once before being slowed.")
+    rate_org_per_minute: float = Field(3000, gt=0, description="Sustained REST requests per organisation per minute.")
+    rate_org_burst: int = Field(300, ge=1, description="Organisation-wide burst.")
+    rate_chat_per_minute: float = Field(20, gt=0, description="Chat turns per person per minute (REST and Slack).")
+    rate_chat_burst: int = Field(8, ge=1, description="Chat turns a person may send at once.")
+    max_body_bytes: int = Field(
+        1_000_000, ge=1024, description="Largest JSON or form body accepted (uploads have their own limit)."
+    )
+    max_upload_bytes: int = Field(
+        55_000_000, ge=1024, description="Largest multipart upload (up to ten files of 5 MB, with headroom)."
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> "Settings":
         if self.env == "development":

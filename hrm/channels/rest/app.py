@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from hrm import __version__
-from hrm.channels.rest import errors
+from hrm.channels.rest import errors, limits
 from hrm.channels.rest.jobs import router as jobs_router
 from hrm.channels.rest.routes import router
 from hrm.channels.rest.routes_jd import router as jd_router
@@ -41,6 +41,7 @@ def create_app(settings: Settings, *, embedder: Embedder | None = None) -> FastA
         lifespan=lifespan,
     )
     errors.install(app)
+    limits.install(app, settings)
     app.include_router(router)
     app.include_router(jobs_router)
     app.include_router(matching_router)
