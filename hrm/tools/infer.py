@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from hrm.core.errors import PermissionDenied
 from hrm.core.principals import ORG_WIDE_ROLES, Permission
 from hrm.retrieval.intake import Document
+from hrm.tools.consent import require_consent
 from hrm.tools.context import ToolContext
 from hrm.tools.inference.aggregate import InferredSkill
 from hrm.tools.inference.service import infer_documents
@@ -38,6 +39,11 @@ class InferSkillsInput(BaseModel):
 class InferSkillsOutput(BaseModel):
     skills: list[InferredSkill]
     warnings: list[str] = Field(description="What was ignored or discounted, e.g. hidden text, instructions.")
+    implied: list[InferredSkill] = Field(
+        default_factory=list,
+        description="Skills the shown ones usually require or build on (pandas → Python): suggestions to "
+        "confirm, never stored as inferred skills.",
+    )
     saved_for: str | None = Field(None, description="Whose passport the result was stored in, if any.")
 
 
@@ -58,11 +64,15 @@ async def infer_skills(args: InferSkillsInput, ctx: ToolContext) -> InferSkillsO
         if row["id"] != ctx.principal.person_id and ctx.principal.role not in ORG_WIDE_ROLES:
             raise PermissionDenied("you can store inferred skills for yourself only; HR can do it for anyone")
         owner = row
+        # Before any document is read: a person's own upload is their consent, anyone else needs it recorded.
+        name = f"{row['first_name']} {row['last_name']}"
+        await require_consent(ctx.conn, ctx.principal, row["id"], name, {d.source for d in args.documents})
     result = await infer_documents(ctx.conn, ctx.embedder, documents, taxonomy=args.taxonomy, today=ctx.now().date())
     if owner is not None:
         await store_inference(ctx.conn, ctx.principal, owner["id"], documents, result.skills)
     return InferSkillsOutput(
         skills=result.skills,
         warnings=result.warnings,
+        implied=result.implied,
         saved_for=f"{owner['first_name']} {owner['last_name']}" if owner else None,
     )

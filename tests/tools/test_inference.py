@@ -111,3 +111,20 @@ async def test_inference_eval_and_bench_run_on_the_cv_set(deps: Deps) -> None:
     assert sum(row["n"] for row in metrics["reliability"]) == sum(c["predicted"] for c in metrics["per_cv"])
     bench = await run_inference_bench(deps.db, deps.embedder, cvs=4)
     assert bench["metrics"]["cvs"] == 4 and bench["metrics"]["cvs_per_second"] > 0
+
+
+async def test_what_use_implies_is_suggested_apart_from_what_is_shown(
+    deps: Deps, as_person: PrincipalFactory
+) -> None:
+    cv = "Experience\n2021-2024 Data Scientist, Acme\n- Built churn models with pandas, shipped weekly to production\n"
+    out = await _infer(deps, as_person, ("cv.txt", "cv", cv))
+    shown = {s.name for s in out.skills}
+    implied = {s.name: s for s in out.implied}
+    assert "pandas" in shown
+    assert "Python" in implied and "Python" not in shown  # pandas needs Python
+    python = implied["Python"]
+    assert python.verification_needed and python.confidence < 0.5
+    assert python.evidence[0].kind == "implied" and "pandas" in python.evidence[0].quote
+    # A bare skills list implies nothing.
+    listed = await _infer(deps, as_person, ("cv.txt", "cv", "Skills\npandas, scikit-learn\n"))
+    assert listed.implied == []

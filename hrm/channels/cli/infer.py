@@ -53,7 +53,12 @@ def infer(
         entry["warnings"] = list(document.warnings)
     if as_json:
         print_json(
-            {"skills": [s.model_dump(mode="json") for s in out.skills], "sources": report, "warnings": out.warnings}
+            {
+                "skills": [s.model_dump(mode="json") for s in out.skills],
+                "sources": report,
+                "warnings": out.warnings,
+                "implied": [s.model_dump(mode="json") for s in out.implied],
+            }
         )
         return
     for entry in report:
@@ -64,5 +69,10 @@ def infer(
         typer.echo(f"{skill.name:<32} {skill.proficiency_label:<11} {skill.confidence:.2f}{flag}")
         if skill.evidence:
             typer.echo(f"    “{skill.evidence[0].quote[:100]}” — {skill.evidence[0].file}")
+    if out.implied:
+        names = ", ".join(
+            f"{s.name} (from {s.evidence[0].quote[:40]!r})" if s.evidence else s.name for s in out.implied[:8]
+        )
+        typer.echo(f"probably also (to confirm): {names}")
     for warning in out.warnings:
         typer.echo(f"note: {warning}", err=True)

@@ -22,7 +22,7 @@ class EvidenceOut(BaseModel):
     quote: str
     start: int = Field(description="Character offset of the quote in the extracted text of the file.")
     end: int
-    kind: str = Field(description="list, context, certification or semantic")
+    kind: str = Field(description="list, context, certification, semantic or implied")
 
 
 class InferredSkill(BaseModel):

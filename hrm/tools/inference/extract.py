@@ -66,6 +66,7 @@ AddEvidence = Callable[[int, str, Evidence], None]
 class DocumentResult:
     skills: list[DocumentSkill]
     warnings: list[str]
+    implied: list[DocumentSkill] = field(default_factory=list)
 
 
 def _quote(text: str, line_start: int, line_end: int, at: int, until: int) -> tuple[str, int, int]:
@@ -147,9 +148,11 @@ async def extract(
     career = merged_years(positions)
     for entry in found.values():
         _score(entry, positions, text, career, stuffed=list_entries > STUFFED_LIST, today=today)
+    implied = await _implied(conn, found)
     if list_entries > STUFFED_LIST:
         warnings.append(f"{list_entries} skills listed without context: listed-only skills get low confidence")
-    return DocumentResult(sorted(found.values(), key=lambda s: (-s.confidence, s.name)), warnings)
+    ranked = sorted(found.values(), key=lambda s: (-s.confidence, s.name))
+    return DocumentResult(ranked, warnings, sorted(implied.values(), key=lambda s: s.name))
 
 
 async def _semantic(
@@ -198,12 +201,46 @@ def _score(
         entry.level = min(entry.level, 2)
 
 
+# What use of a skill implies: its prerequisites (pandas in use → Python) and what it builds on
+# (data science → statistics), from the taxonomy's relations. Only skills shown in use imply
+# anything — a bare list implies nothing — and an implied skill is one level below its source.
+# Implied skills are suggestions to confirm, kept apart from the skills the text shows: on the eval
+# CVs only about a quarter of them were skills a reviewer listed.
+_IMPLIES = """
+SELECT r.from_skill_id AS implied, r.to_skill_id AS via, s.name FROM skill_relations r
+JOIN skills s ON s.id = r.from_skill_id WHERE r.type = 'prerequisite' AND r.to_skill_id = ANY(%(ids)s)
+UNION ALL
+SELECT r.to_skill_id, r.from_skill_id, s.name FROM skill_relations r
+JOIN skills s ON s.id = r.to_skill_id WHERE r.type = 'builds_on' AND r.from_skill_id = ANY(%(ids)s)
+ORDER BY 1, 2
+"""
+
+
+async def _implied(conn: Conn, found: dict[int, DocumentSkill]) -> dict[int, DocumentSkill]:
+    used = {i: e for i, e in found.items() if e.kinds & {"context", "certification"}}
+    implied: dict[int, DocumentSkill] = {}
+    if not used:
+        return implied
+    cur = await conn.execute(_IMPLIES, {"ids": sorted(used)})
+    for row in await cur.fetchall():
+        implied_id, via = int(row["implied"]), used[int(row["via"])]
+        if implied_id in found or implied_id in implied:
+            continue
+        first = next(e for e in via.evidence if e.kind in ("context", "certification"))
+        entry = DocumentSkill(implied_id, str(row["name"]), via.source, via.file, level=max(1, via.level - 1))
+        entry.evidence.append(Evidence(first.source, first.file, first.quote, first.start, first.end, "implied"))
+        entry.years, entry.last_used = via.years, via.last_used
+        entry.confidence = _BASE["implied"]
+        implied[implied_id] = entry
+    return implied
+
+
 # Probability that a skill found this way is one a reviewer would list, read off the reliability
 # table of `hrm eval --suite inference` against the two-review gold (in-sample: the CV set is
 # small): listed and shown in use, right more than nine times in ten; listed only, eight in ten;
 # named once in prose, six in ten (nine in ten when used in several positions); matched only by
 # meaning, about a third. Certifications are few (3), so they are held below their observed 1.0.
-_BASE = {"context": 0.6, "certification": 0.85, "list": 0.8, "semantic": 0.35}
+_BASE = {"context": 0.6, "certification": 0.85, "list": 0.8, "semantic": 0.35, "implied": 0.25}
 _STUFFED = 0.25  # a context-free skill in a stuffed list: a claim, not evidence
 
 

@@ -1,6 +1,6 @@
 """Infer one person's skills from several documents."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from hrm.core.db import Conn
@@ -15,6 +15,7 @@ from hrm.tools.inference.extract import DocumentSkill, extract
 class Inference:
     skills: list[InferredSkill]
     warnings: list[str]
+    implied: list[InferredSkill] = field(default_factory=list)
 
 
 async def infer_documents(
@@ -22,9 +23,13 @@ async def infer_documents(
 ) -> Inference:
     vocabulary = await vocabularies.get(conn, taxonomy)
     found: list[DocumentSkill] = []
+    implied: list[DocumentSkill] = []
     warnings: list[str] = []
     for document in documents:
         result = await extract(conn, embedder, vocabulary, document, taxonomy=taxonomy, today=today)
         found.extend(result.skills)
+        implied.extend(result.implied)
         warnings.extend(f"{document.file}: {w}" for w in result.warnings)
-    return Inference(aggregate(found), warnings)
+    shown = aggregate(found)
+    held = {s.skill_id for s in shown}
+    return Inference(shown, warnings, [s for s in aggregate(implied) if s.skill_id not in held])
