@@ -19,6 +19,8 @@ CAPABILITIES: dict[str, str] = {
     "plan_career_path": "plan a path to a role — “how do I become a Staff Engineer?”",
     "find_candidates": "rank people for a role — “who could fill a Senior Data Engineer role?”",
     "team_skills": "your team's skills — “who on my team knows Kubernetes?”, “single points of failure”",
+    "get_skill": "explain a skill and the roles that need it — “what is dbt?”",
+    "update_skill": "correct your profile — “I know Kubernetes at level 4”, “confirm my Python skill”",
     "generate_job_description": "draft a job description — “draft a JD for a senior data engineer in Berlin”, "
     "then “make it more senior”",
 }
@@ -50,6 +52,10 @@ def capabilities(tools: list[str]) -> list[str]:
 
 def tool_reply(tool: str, output: Any) -> str:
     return render(f"replies/{tool}.j2", out=output)
+
+
+def clarify_reply(question: str, tools: list[str]) -> str:
+    return render("replies/clarify.j2", question=question, capabilities=capabilities(tools))
 
 
 def help_reply(principal: Principal, tools: list[str], *, greeting: bool) -> str:

@@ -1,13 +1,18 @@
 """The rule-based planner: the offline default and the fallback of the LLM planner.
 
-Keyword and pattern rules map a message to a tool and its arguments. It understands English and
-a little Italian; anything else gets an honest "not yet" with the list of what it can do.
+Keyword and pattern rules map a message to a tool and its arguments (precision); when none
+matches, the nearest labelled examples in embedding space vote for an intent (recall on
+paraphrases and typos) and slots are linked against the caller's organisation. Follow-ups read the
+conversation's focus. It understands English and the common questions in Italian; below the vote's
+confidence it asks a short question, and anything out of scope gets the list of what it can do.
 """
 
 import re
 from collections.abc import Mapping
 
-from hrm.agent.plan import DirectReply, Plan, ToolStep
+from hrm.agent import followups
+from hrm.agent.intents import classifier_for
+from hrm.agent.plan import DirectReply, Plan, ToolStep, TurnContext
 from hrm.core.principals import Principal
 
 _SPACE = re.compile(r"\s+")
@@ -144,30 +149,53 @@ class RuleBasedPlanner:
     name = "rules"
 
     async def plan(self, text: str, principal: Principal, tools: list[str]) -> Plan:
+        """Rules alone: no conversation, no database."""
+        return _rule_plan(text, tools) or DirectReply("not_yet")
+
+    async def plan_in_context(self, text: str, principal: Principal, tools: list[str], context: TurnContext) -> Plan:
         message = _clean(text)
-        if not message:
-            return DirectReply("help")
-        if _GREETING.match(message):
-            return DirectReply("greeting")
-        if _HELP.search(message):
-            return DirectReply("help")
-        search = _search_step(message, _SEARCH_EXPLICIT, tools)
-        if search:
-            return search
-        career = _career_step(text, message)
-        if career:
-            return career
-        for pattern in _PERSON_SKILLS:
-            match = pattern.search(message)
-            if match:
-                who = _strip_quotes(match.group("who"))
-                if who in _SELF:
-                    break
-                if "get_profile" in tools:
-                    return ToolStep("get_profile", {"person": _original_case(text, who)})
-        if _MY_SKILLS.search(message) and "get_profile" in tools:
-            return ToolStep("get_profile", {})
-        return _search_step(message, _SEARCH_LOOSE, tools) or DirectReply("not_yet")
+        jd = followups.jd_step(text, message, context.focus)
+        if jd is not None:
+            return await followups.complete(jd, text, principal, context)
+        ruled = _rule_plan(text, tools)
+        if isinstance(ruled, ToolStep):
+            return await followups.complete(ruled, text, principal, context)
+        if ruled is not None:
+            return ruled
+        follow = await followups.follow_up(text, message, principal, context)
+        if follow is not None:
+            return follow
+        if context.embedder is None:
+            return DirectReply("not_yet")
+        vote = classifier_for(context.embedder).vote(message)
+        return await followups.from_vote(vote, text, principal, tools, context)
+
+
+def _rule_plan(text: str, tools: list[str]) -> Plan | None:
+    message = _clean(text)
+    if not message:
+        return DirectReply("help")
+    if _GREETING.match(message):
+        return DirectReply("greeting")
+    if _HELP.search(message):
+        return DirectReply("help")
+    search = _search_step(message, _SEARCH_EXPLICIT, tools)
+    if search:
+        return search
+    career = _career_step(text, message)
+    if career:
+        return career
+    for pattern in _PERSON_SKILLS:
+        match = pattern.search(message)
+        if match:
+            who = _strip_quotes(match.group("who"))
+            if who in _SELF:
+                break
+            if "get_profile" in tools:
+                return ToolStep("get_profile", {"person": _original_case(text, who)})
+    if _MY_SKILLS.search(message) and "get_profile" in tools:
+        return ToolStep("get_profile", {})
+    return _search_step(message, _SEARCH_LOOSE, tools)
 
 
 def _person_arg(text: str, match: re.Match[str], group: str = "who") -> dict[str, str]:

@@ -10,7 +10,8 @@ from typing import Any
 
 from hrm.agent import composer
 from hrm.agent.conversations import add_message, new_conversation_id, open_conversation
-from hrm.agent.plan import DirectReply, Planner, ToolStep
+from hrm.agent.memory import Focus, after_tool, load_focus, save_focus
+from hrm.agent.plan import ContextPlanner, DirectReply, Plan, Planner, ToolStep, TurnContext
 from hrm.agent.rules import RuleBasedPlanner
 from hrm.core.errors import HRMError
 from hrm.core.principals import Principal
@@ -61,10 +62,15 @@ class Agent:
         async with self.deps.db.org_tx(principal.org_id) as conn:
             await open_conversation(conn, principal, conversation_id, channel)
             await add_message(conn, principal, conversation_id, "user", text[:MAX_MESSAGE_CHARS], {})
+            focus = await load_focus(conn, principal, conversation_id)
 
-        reply = await self._answer(principal, text[:MAX_MESSAGE_CHARS], channel)
+        reply = await self._answer(principal, text[:MAX_MESSAGE_CHARS], channel, focus)
         reply.conversation_id = conversation_id
         async with self.deps.db.org_tx(principal.org_id) as conn:
+            for call in reply.tool_calls:
+                focus = after_tool(focus, call.name, call.args, reply.data.get(call.name) if call.ok else None)
+            if reply.tool_calls:
+                await save_focus(conn, principal, conversation_id, focus)
             await add_message(
                 conn,
                 principal,
@@ -75,18 +81,26 @@ class Agent:
             )
         return reply
 
-    async def _answer(self, principal: Principal, text: str, channel: str) -> Reply:
+    async def _answer(self, principal: Principal, text: str, channel: str, focus: Focus) -> Reply:
         tools = [spec.name for spec in self.registry.available_to(principal)]
-        plan = await self.planner.plan(text, principal, tools)
+        plan = await self._plan(principal, text, tools, focus)
         if isinstance(plan, DirectReply):
             return Reply(text=self._direct(plan, principal, tools), conversation_id="", planner=self.planner.name)
         return await self._run(plan, principal, channel)
+
+    async def _plan(self, principal: Principal, text: str, tools: list[str], focus: Focus) -> Plan:
+        if not isinstance(self.planner, ContextPlanner):
+            return await self.planner.plan(text, principal, tools)
+        # Read-only linking of names, roles and skills, under the caller's organisation.
+        async with self.deps.db.org_tx(principal.org_id) as conn:
+            context = TurnContext(focus=focus, conn=conn, embedder=self.deps.embedder)
+            return await self.planner.plan_in_context(text, principal, tools, context)
 
     def _direct(self, plan: DirectReply, principal: Principal, tools: list[str]) -> str:
         if plan.kind in ("help", "greeting"):
             return composer.help_reply(principal, tools, greeting=plan.kind == "greeting")
         if plan.kind == "clarify":
-            return plan.detail
+            return composer.clarify_reply(plan.detail, tools)
         return composer.not_yet_reply(tools)
 
     async def _run(self, step: ToolStep, principal: Principal, channel: str) -> Reply:
