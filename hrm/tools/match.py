@@ -26,18 +26,6 @@ _PEOPLE = """SELECT p.id, p.email, p.first_name, p.last_name, p.job_title, p.dep
 FROM people p LEFT JOIN people m ON m.id = p.manager_id WHERE p.id = ANY(%s) ORDER BY p.id"""
 
 
-def _summary(row: dict[str, Any]) -> PersonSummary:
-    return PersonSummary(
-        id=row["id"],
-        name=f"{row['first_name']} {row['last_name']}",
-        email=str(row["email"]),
-        job_title=str(row["job_title"]),
-        department=str(row["department"]),
-        location=str(row["location"]),
-        manager=row["manager"],
-    )
-
-
 async def _people(conn: Conn, ids: list[UUID]) -> list[dict[str, Any]]:
     cur = await conn.execute(_PEOPLE, (ids,))
     return list(await cur.fetchall())
@@ -164,7 +152,7 @@ async def match_roles(args: MatchRolesInput, ctx: ToolContext) -> MatchRolesOutp
             )
         )
     return MatchRolesOutput(
-        person=_summary(person),
+        person=PersonSummary.from_row(person),
         current_role=current.title if current else None,
         roles_scored=len(population.roles),
         matches=matches,
@@ -246,7 +234,7 @@ async def find_candidates(args: FindCandidatesInput, ctx: ToolContext) -> FindCa
             context_words.append(f"based in {args.location}" if norm(person["location"]) == location else "remote")
         candidates.append(
             CandidateMatch(
-                person=_summary(person),
+                person=PersonSummary.from_row(person),
                 score=scored,
                 essential_met=result.essential_met,
                 essential_total=result.essential_total,

@@ -35,6 +35,19 @@ class PersonSummary(BaseModel):
     location: str
     manager: str | None
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "PersonSummary":
+        """From a people row joined with the manager's name as ``manager``."""
+        return cls(
+            id=row["id"],
+            name=f"{row['first_name']} {row['last_name']}",
+            email=str(row["email"]),
+            job_title=str(row["job_title"]),
+            department=str(row["department"]),
+            location=str(row["location"]),
+            manager=row["manager"],
+        )
+
 
 class ProfileSkill(BaseModel):
     skill_id: int
@@ -141,16 +154,7 @@ async def load_profile_skills(conn: Conn, person_id: UUID) -> list[ProfileSkill]
 async def get_profile(args: GetProfileInput, ctx: ToolContext) -> GetProfileOutput:
     """Show a person's skills with levels (1 Novice to 5 Expert). Employees see themselves, managers
     their direct and indirect reports, HR and admins anyone in their organisation."""
-    row = await resolve_person(ctx.conn, ctx.principal, args.person)
-    person = PersonSummary(
-        id=row["id"],
-        name=f"{row['first_name']} {row['last_name']}",
-        email=str(row["email"]),
-        job_title=str(row["job_title"]),
-        department=str(row["department"]),
-        location=str(row["location"]),
-        manager=row["manager"],
-    )
+    person = PersonSummary.from_row(await resolve_person(ctx.conn, ctx.principal, args.person))
     return GetProfileOutput(
         person=person,
         is_self=person.id == ctx.principal.person_id,
