@@ -153,15 +153,8 @@ def _looks_like_a_name(token: _Token) -> bool:
     return any(ch.isupper() for ch in word)
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    start: int  # token index
-    end: int  # exclusive
-    kind: Kind
-    key: str
-    name: str
-    entity: str  # kind-qualified id
-    canonical: bool  # matched the canonical name, not an alias
+def _plain_lowercase(token: _Token) -> bool:
+    return not any(ch.isupper() or ch.isdigit() or ch in "+#." for ch in token.text)
 
 
 def _spans(segment: list[_Token]) -> Iterator[tuple[int, int, str]]:
@@ -248,8 +241,8 @@ async def check_reply(conn: Conn, reply: str, evidence: Evidence) -> Grounding:
         surface = segments[si][i:j]
         if j - i == 1 and not _looks_like_a_name(surface[0]):
             continue
-        if not any(ch.isupper() for t in surface for ch in t.text):
-            # Lowercase phrases: only a canonical skill name or role title, never a person or alias.
+        if all(_plain_lowercase(t) for t in surface):
+            # Plain lowercase words: only a canonical skill name or role title, never a person or alias.
             matches = [m for m in matches if m["canonical"] and m["kind"] != "person"]
         if matches:
             candidates.append((si, i, j, matches))

@@ -38,7 +38,7 @@ def _usage(tokens: tuple[int, int]) -> Any:
 
 
 class ScriptedChatModel(BaseChatModel):
-    script: list[Step]
+    script: list[Any]  # of Step; not validated, so functions stay functions
     seen: list[list[BaseMessage]] = Field(default_factory=list)
     bound_tools: list[str] = Field(default_factory=list)
 
