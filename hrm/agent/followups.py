@@ -208,6 +208,32 @@ _CLARIFY = {
 }
 
 
+# Intents a few keywords settle, for the questions the tool-specific rules in rules.py do not cover;
+# their arguments come from slot filling.
+KEYWORD_INTENTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:standard|official|canonical|normali[sz]e)\b.*\b(?:title|role)\b"), "normalize_title"),
+    (re.compile(r"^(?:confirm|conferma)\b|\bi (?:know|rate myself|really do have|do have)\b|\bi don'?t (?:know|have)\b"
+                r"|\b(?:set|change) my\b.*\blevel\b|\bthat'?s wrong\b"), "update_skill"),
+    (re.compile(r"^(?:what is|what's|whats|what are|explain|tell me about|cos'?è|cosa è|cos'e)\b"
+                r"|\b(?:which|what) roles? (?:need|needs|require|requires|use)\b"), "get_skill"),
+    (re.compile(r"\bwho\b.*\b(?:fits?|suits?|matches)\b.*\b(?:role|position|job)\b|\bcandidat[ei]\b"
+                r"|\b(?:find|rank|shortlist)\b.*\b(?:people|employees|candidates)\b"), "find_candidates"),
+]  # fmt: skip
+
+
+async def keyword_intent(text: str, message: str, principal: Principal, context: TurnContext) -> Plan | None:
+    for pattern, intent in KEYWORD_INTENTS:
+        if not pattern.search(message):
+            continue
+        # "what is ..." is about a skill only when it names one ("what's the weather" is not).
+        if intent == "get_skill" and not (context.conn and await slots.skills_named(context.conn, text)):
+            continue
+        plan = await fill(intent, text, principal, context)
+        if isinstance(plan, ToolStep):
+            return plan
+    return None
+
+
 def clarify_for(intent: str) -> DirectReply:
     return DirectReply("clarify", _CLARIFY.get(intent, "Could you say that another way?"))
 

@@ -17,8 +17,8 @@ from hrm.retrieval.embeddings import Embedder, Vectors
 
 TOP_K = 5
 # Below this similarity to the nearest example, or this share of the vote, the planner asks.
-MIN_SIMILARITY = 0.45
-MIN_SHARE = 0.5
+MIN_SIMILARITY = 0.35
+MIN_SHARE = 0.4
 
 
 @dataclass(frozen=True)

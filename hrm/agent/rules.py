@@ -165,6 +165,9 @@ class RuleBasedPlanner:
         follow = await followups.follow_up(text, message, principal, context)
         if follow is not None:
             return follow
+        keyword = await followups.keyword_intent(text, message, principal, context)
+        if keyword is not None:
+            return keyword
         if context.embedder is None:
             return DirectReply("not_yet")
         vote = classifier_for(context.embedder).vote(message)

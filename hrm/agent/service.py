@@ -41,6 +41,7 @@ class Reply:
     tool_calls: list[ToolCall] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     planner: str = ""
+    direct: str = ""  # the kind of a reply without a tool: help, greeting, not_yet or clarify
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,7 +86,8 @@ class Agent:
         tools = [spec.name for spec in self.registry.available_to(principal)]
         plan = await self._plan(principal, text, tools, focus)
         if isinstance(plan, DirectReply):
-            return Reply(text=self._direct(plan, principal, tools), conversation_id="", planner=self.planner.name)
+            text = self._direct(plan, principal, tools)
+            return Reply(text=text, conversation_id="", planner=self.planner.name, direct=plan.kind)
         return await self._run(plan, principal, channel)
 
     async def _plan(self, principal: Principal, text: str, tools: list[str], focus: Focus) -> Plan:
