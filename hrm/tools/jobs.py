@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 LEASE_SECONDS = 300  # a job running longer than this without finishing is taken to be orphaned
 # Job kinds and the tool each runs.
-KINDS = {"infer_skills": "infer_skills"}
+KINDS = {"infer_skills": "infer_skills", "retention": "apply_retention"}
 
 
 class JobStatus(BaseModel):

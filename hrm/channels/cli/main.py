@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hrm.channels.cli import bench, infer, org, skills
+from hrm.channels.cli import bench, infer, org, privacy, skills
 from hrm.channels.cli.common import load_settings, print_json, run
 from hrm.channels.cli.progress import progress_bars
 from hrm.channels.runtime import open_runtime
@@ -32,6 +32,7 @@ app.add_typer(skills.roles_app, name="roles")
 app.command("bench")(bench.bench)
 app.command("eval")(bench.evaluate)
 app.command("infer")(infer.infer)
+privacy.register(app)
 db_app = typer.Typer(help="The embedded database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
