@@ -113,9 +113,7 @@ async def test_inference_eval_and_bench_run_on_the_cv_set(deps: Deps) -> None:
     assert bench["metrics"]["cvs"] == 4 and bench["metrics"]["cvs_per_second"] > 0
 
 
-async def test_what_use_implies_is_suggested_apart_from_what_is_shown(
-    deps: Deps, as_person: PrincipalFactory
-) -> None:
+async def test_what_use_implies_is_suggested_apart_from_what_is_shown(deps: Deps, as_person: PrincipalFactory) -> None:
     cv = "Experience\n2021-2024 Data Scientist, Acme\n- Built churn models with pandas, shipped weekly to production\n"
     out = await _infer(deps, as_person, ("cv.txt", "cv", cv))
     shown = {s.name for s in out.skills}
