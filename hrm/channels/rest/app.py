@@ -13,6 +13,7 @@ from hrm.channels.rest.jobs import router as jobs_router
 from hrm.channels.rest.routes import router
 from hrm.channels.rest.routes_jd import router as jd_router
 from hrm.channels.rest.routes_matching import router as matching_router
+from hrm.channels.rest.routes_privacy import router as privacy_router
 from hrm.channels.runtime import Runtime, open_runtime
 from hrm.channels.slack.app import mount_slack
 from hrm.core.migrations import pending
@@ -46,6 +47,7 @@ def create_app(settings: Settings, *, embedder: Embedder | None = None) -> FastA
     app.include_router(jobs_router)
     app.include_router(matching_router)
     app.include_router(jd_router)
+    app.include_router(privacy_router)
     mount_slack(app, settings)
 
     @app.get("/health", tags=["ops"])
