@@ -14,14 +14,15 @@ from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from hrm.channels.runtime import Runtime
+from hrm.channels.slack.dedupe import EventDeduplicator
 from hrm.channels.slack.files import CONFIRM, DISPUTE, Download, analyse_files, downloader, record_verdict
 from hrm.channels.slack.handlers import (
     APOLOGY,
     UNKNOWN_USER,
-    RecentEvents,
     SlackAnswer,
     answer_message,
     bot_user_id,
@@ -50,7 +51,9 @@ def mount_slack(app: FastAPI, settings: Settings) -> None:
         runtime: Runtime | None = getattr(request.app.state, "runtime", None)
         if runtime is None:
             return _unavailable("the service is still starting")
-        return await handler.handle(request, {"runtime": runtime})
+        # The REST API's limiter, so a person's chat allowance is shared by both channels.
+        limiter = getattr(request.app.state, "rate_limiter", None)
+        return await handler.handle(request, {"runtime": runtime, "limiter": limiter})
 
 
 def is_configured(settings: Settings) -> bool:
@@ -61,7 +64,11 @@ def build_bolt(settings: Settings) -> AsyncApp:
     """The Bolt app; building it calls no Slack API (no ``auth.test``)."""
     assert settings.slack_signing_secret is not None and settings.slack_bot_token is not None
     token = settings.slack_bot_token.get_secret_value()
-    recent = RecentEvents()
+    dedupe = EventDeduplicator()
+
+    async def first_time(context: AsyncBoltContext, body: dict[str, Any]) -> bool:
+        runtime: Runtime = context["runtime"]
+        return await dedupe.first_time(runtime.db, body.get("event_id"))
 
     async def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
         # One workspace and a static bot token: nothing to look up.
@@ -71,7 +78,11 @@ def build_bolt(settings: Settings) -> AsyncApp:
         name="ai-hrm",
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         # No token here: each request's client gets it from ``authorize``.
-        client=AsyncWebClient(base_url=settings.slack_api_url.rstrip("/") + "/"),
+        # A 429 from the Web API is retried after its Retry-After (twice at most), not dropped.
+        client=AsyncWebClient(
+            base_url=settings.slack_api_url.rstrip("/") + "/",
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
+        ),
         authorize=authorize,
         # A long-running server: the 200 goes back as soon as a listener acks, the work continues.
         process_before_response=False,
@@ -82,9 +93,9 @@ def build_bolt(settings: Settings) -> AsyncApp:
         ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
         await ack()
-        if is_shared_file(event, bot_user_id(body)) and recent.first_time(body.get("event_id")):
+        if is_shared_file(event, bot_user_id(body)) and await first_time(context, body):
             await _answer_files(context, client, body, event, downloader(token, settings.slack_api_url))
-        elif is_direct_message(event, bot_user_id(body)) and recent.first_time(body.get("event_id")):
+        elif is_direct_message(event, bot_user_id(body)) and await first_time(context, body):
             await _answer(context, client, body, event, thread_ts=event.get("thread_ts"))
 
     @bolt.event("app_mention")
@@ -92,7 +103,7 @@ def build_bolt(settings: Settings) -> AsyncApp:
         ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
         await ack()
-        if from_a_person(event, bot_user_id(body)) and recent.first_time(body.get("event_id")):
+        if from_a_person(event, bot_user_id(body)) and await first_time(context, body):
             await _answer(context, client, body, event, thread_ts=event.get("thread_ts") or event.get("ts"))
 
     @bolt.action(re.compile(f"^({CONFIRM}|{DISPUTE})$"))
@@ -183,7 +194,9 @@ async def _answer(
         # A DM is one conversation with one person, threads included, so a reply in the thread
         # under a draft refines that draft; in channels each thread is its own conversation.
         memory = None if event.get("channel_type") == "im" else thread_ts
-        answer = await answer_message(runtime, team, user, text, conversation_id(team, channel, memory, user))
+        answer = await answer_message(
+            runtime, team, user, text, conversation_id(team, channel, memory, user), limiter=context.get("limiter")
+        )
     except Exception:
         log.exception("Slack event %s could not be answered", body.get("event_id"))
         answer = SlackAnswer(APOLOGY)

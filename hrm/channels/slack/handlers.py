@@ -10,6 +10,7 @@ from hrm.channels.runtime import Runtime
 from hrm.channels.slack.blocks import Block, reply_blocks
 from hrm.core.identity import emails_for_slack_ids, principal_for_slack
 from hrm.core.principals import Principal
+from hrm.core.ratelimit import RateLimiter, too_many_requests_message
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +117,25 @@ def _blocks(data: dict[str, Any]) -> list[Block] | None:
         return None
 
 
-async def answer_message(runtime: Runtime, team_id: str, user_id: str, text: str, conversation_id: str) -> SlackAnswer:
-    """The answer to one Slack message from ``user_id``; never raises, never shows an exception."""
+async def answer_message(
+    runtime: Runtime,
+    team_id: str,
+    user_id: str,
+    text: str,
+    conversation_id: str,
+    *,
+    limiter: RateLimiter | None = None,
+) -> SlackAnswer:
+    """The answer to one Slack message from ``user_id``; never raises, never shows an exception.
+
+    With a ``limiter``, a person over their chat allowance (shared with the REST chat) is told to
+    wait instead of being answered."""
     try:
         principal = await principal_for_slack(runtime.db, team_id, user_id)
         if principal is None:
             return SlackAnswer(UNKNOWN_USER)
+        if limiter is not None and not (decision := limiter.chat_turn(principal.org_id, principal.person_id)).allowed:
+            return SlackAnswer(too_many_requests_message(decision))
         text = await _mentions_as_emails(runtime, principal, text)
         reply = await runtime.agent.ask(principal, text, conversation_id=conversation_id, channel=CHANNEL)
         return SlackAnswer(reply.text, _blocks(reply.data))
