@@ -34,6 +34,7 @@ from hrm.channels.slack.handlers import (
     to_mrkdwn,
 )
 from hrm.channels.slack.jd_actions import JD_ACTIONS, JDAnswer, jd_action
+from hrm.channels.slack.privacy import answer_privacy, register_privacy_actions
 from hrm.core.identity import principal_for_slack
 from hrm.core.settings import Settings
 
@@ -95,7 +96,11 @@ def build_bolt(settings: Settings) -> AsyncApp:
         await ack()
         if is_shared_file(event, bot_user_id(body)) and await first_time(context, body):
             await _answer_files(context, client, body, event, downloader(token, settings.slack_api_url))
-        elif is_direct_message(event, bot_user_id(body)) and await first_time(context, body):
+        elif (
+            is_direct_message(event, bot_user_id(body))
+            and await first_time(context, body)
+            and not await answer_privacy(context, client, body, event)  # export / delete my data
+        ):
             await _answer(context, client, body, event, thread_ts=event.get("thread_ts"))
 
     @bolt.event("app_mention")
@@ -155,6 +160,7 @@ def build_bolt(settings: Settings) -> AsyncApp:
         else:
             await client.chat_postMessage(channel=channel, text=answer.text, thread_ts=thread)
 
+    register_privacy_actions(bolt)
     return bolt
 
 
