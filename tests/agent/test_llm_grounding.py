@@ -107,3 +107,20 @@ async def test_a_reply_failing_twice_is_replaced_by_the_template(deps: Deps, as_
         total = await conversation_usage(conn, "conv-llm-usage")
     assert (total.input_tokens, total.output_tokens, total.calls) == (1040, 84, 6)
     assert total.cost_usd is None
+
+
+async def test_a_provider_failure_while_regenerating_keeps_the_template(
+    deps: Deps, as_person: PrincipalFactory
+) -> None:
+    mike = await as_person("mike@acme.test")
+    model = ScriptedChatModel(
+        script=[calls(tool_call("team_skills", {"view": "summary"})), says("Eve Novak is your JavaScript expert.")]
+    )  # nothing scripted for the regeneration: the call fails
+    llm = LLMResponder(model, registry, model_name="scripted", options=LLMOptions())
+    reply = await llm.answer("team skills", mike, deps)
+
+    assert reply.regenerated and reply.templated
+    assert "JavaScript" in [u["text"] for u in reply.grounding["ungrounded"]]
+    assert reply.text == composer.tool_reply(
+        "team_skills", await registry.call("team_skills", {"view": "summary"}, mike, deps, channel="test")
+    )

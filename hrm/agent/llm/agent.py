@@ -173,7 +173,8 @@ class LLMResponder:
             more = await self._run(graph, retry_input, strict=False)
             produced = [*produced, *more]
             reply_text = _text_of(more[-1]) if more else ""
-            grounding = await self._check(reply_text, text, principal, deps, turn)
+            if reply_text:  # otherwise the first check's findings stay on record
+                grounding = await self._check(reply_text, text, principal, deps, turn)
 
         templated = not reply_text or not grounding.ok
         if templated:
