@@ -11,7 +11,7 @@ the rule-based planner and tells the user so in one plain sentence.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
 
@@ -269,14 +269,10 @@ async def answer_with_fallback(
         return await responder.answer(text, principal, deps, history, channel=channel)
     except ProviderFailure as failure:
         reply = await fallback()
-        return FallbackReply(
-            text=f"{failure.notice}\n\n{reply.text}",
-            conversation_id=reply.conversation_id,
-            tool_calls=reply.tool_calls,
-            data=reply.data,
-            planner=reply.planner,
-            reason=failure.reason,
-        )
+        # Every field of the rule-based reply carries over (whatever fields Reply grows).
+        carried = {f.name: getattr(reply, f.name) for f in fields(Reply)}
+        carried["text"] = f"{failure.notice}\n\n{reply.text}"
+        return FallbackReply(**carried, reason=failure.reason)
 
 
 def build_responder(
