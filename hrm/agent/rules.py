@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from hrm.agent import followups
 from hrm.agent.intents import classifier_for
 from hrm.agent.plan import DirectReply, Plan, ToolStep, TurnContext
+from hrm.agent.typos import correct_typos
 from hrm.core.principals import Principal
 
 _SPACE = re.compile(r"\s+")
@@ -49,6 +50,8 @@ _SEARCH_EXPLICIT = [
 # Loose phrasings, tried only when nothing else matched.
 _SEARCH_LOOSE = [re.compile(r"skills? (?:like|related to|matching|about) (?P<q>.+)$")]
 _TRAILING = re.compile(r"[?!.\s]+$")
+# "confirm my Python skill" changes the passport; it is not a request to see it.
+_UPDATING = re.compile(r"^(?:please )?(?:confirm|dispute|conferma|contesta)\b")
 
 # Career and team questions. ``role``/``skill``/``who`` groups become tool arguments (in the case
 # the user typed them); the first pattern that matches wins, so narrower phrasings come first.
@@ -60,6 +63,14 @@ _GAP = [
     re.compile(rf"how far (?:am i|is (?P<who>[\w .@'-]+?)) from (?:becoming )?{_ROLE}$"),
     re.compile(rf"(?:am i|is (?P<who>[\w .@'-]+?)) ready (?:for|to become|to be) {_ROLE}$"),
     re.compile(rf"cosa (?:mi manca|manca a (?P<who>[\w .'-]+?)) per (?:diventare |fare (?:il |la |l')?)?{_ROLE}$"),
+    re.compile(
+        rf"(?:what|which) skills? (?:am i|do i|is (?P<who>[\w .@'-]+?)|does (?P<who2>[\w .@'-]+?)) "
+        rf"(?:missing|lack|lacking|need|short on) (?:to become|to be|for(?: the)?) {_ROLE}$"
+    ),
+    re.compile(rf"what would (?:i|(?P<who>[\w .@'-]+?)) need (?:to become|to be|for(?: the)?) {_ROLE}$"),
+    re.compile(rf"compare (?:me|(?P<who>[\w .@'-]+?)) (?:with|to|against) {_ROLE}$"),
+    re.compile(rf"what'?s missing between (?:me|(?P<who>[\w .@'-]+?)) and {_ROLE}$"),
+    re.compile(rf"quanto (?:sono|è (?P<who>[\w .'-]+?)) lontan[oa] da(?:l ruolo di |ll'|lla |l |i )?{_ROLE}$"),
 ]
 _PATH = [
     re.compile(
@@ -80,14 +91,32 @@ _PATH = [
     ),
     re.compile(r"come (?:posso |faccio a )?diventare (?:un |una |uno |un')?(?P<target>.+?)$"),
 ]
+_PATH += [
+    re.compile(
+        r"how (?:could|can|would|might) (?P<who>[\w .@'-]+?) (?:become|get to|grow into) "
+        r"(?:an? |the )?(?P<target>.+?)$"
+    ),
+    re.compile(
+        r"i (?:want|would like|'d like|plan) to (?:move|get|grow|go) into (?:an? |the )?(?P<target>.+?),? "
+        r"(?:how|what)\b.*$"
+    ),
+    re.compile(r"percorso (?:di carriera )?(?:per|verso) (?:diventare )?(?:un |una |uno |un')?(?P<target>.+?)$"),
+]
 _CANDIDATES = [
     re.compile(rf"who (?:could|can|would|should|might) (?:fill|take|do|be|become|step into) {_ROLE}$"),
     re.compile(rf"(?:best |top |possible |internal )?candidates? (?:for|to fill) {_ROLE}$"),
     re.compile(rf"who (?:fits|matches|suits) {_ROLE}(?: best)?$"),
     re.compile(rf"(?:best|right) (?:person|people|fit) for {_ROLE}$"),
     re.compile(rf"chi (?:potrebbe|può) (?:fare|ricoprire|diventare) (?:il |la |l'|un |una )?{_ROLE}$"),
+    re.compile(
+        rf"who (?:in|at|across) (?:the |our )?(?:company|org|organi[sz]ation|team) (?:fits|suits|matches) {_ROLE}$"
+    ),
+    re.compile(rf"(?:find|show|get) (?:me )?(?:people|someone|anyone|candidates) for {_ROLE}(?: opening| vacancy)?$"),
 ]
 _MATCH = [
+    re.compile(r"(?:suggest|recommend) (?:some |a |any )?(?:roles?|jobs?|positions?) for (?P<who>me|[\w .@'-]+?)$"),
+    re.compile(r"(?:which|what) (?:roles?|jobs?) would (?:fit|suit|match) (?P<who>me|[\w .@'-]+?)$"),
+    re.compile(r"what (?:roles?|jobs?) could (?P<who>i|[\w .@'-]+?) grow into$"),
     re.compile(
         r"what (?:roles?|jobs?|positions?) (?:could|can|would|might) (?P<who>[\w .@'-]+?) "
         r"(?:do|fit|take|move to|go for|become|apply for)"
@@ -102,6 +131,16 @@ _MATCH = [
 ]
 _TEAM = [
     (re.compile(r"single points? of failure|bus factor|who is the only one"), {"view": "spof"}),
+    (
+        re.compile(r"(?:which|who) of my (?:reports|team|people) (?:can do|knows?|has) (?P<skill>.+)$"),
+        {"view": "who_knows"},
+    ),
+    (
+        re.compile(
+            r"what(?:'s| is) (?:the|our|my) (?:org|organi[sz]ation|company|team) (?:weakest|weak) (?:at|in|on)$"
+        ),
+        {"view": "priorities"},
+    ),
     (re.compile(r"skills? matrix|matrix of (?:skills|my team)"), {"view": "matrix"}),
     (
         re.compile(
@@ -153,6 +192,17 @@ class RuleBasedPlanner:
         return _rule_plan(text, tools) or DirectReply("not_yet")
 
     async def plan_in_context(self, text: str, principal: Principal, tools: list[str], context: TurnContext) -> Plan:
+        plan = await self._plan_in_context(text, principal, tools, context)
+        if isinstance(plan, DirectReply) and plan.kind in ("clarify", "not_yet"):
+            # A second reading with the planner's own words spelled right ("wat skils do i hav").
+            corrected = correct_typos(text)
+            if corrected != text:
+                again = await self._plan_in_context(corrected, principal, tools, context)
+                if isinstance(again, ToolStep):
+                    return again
+        return plan
+
+    async def _plan_in_context(self, text: str, principal: Principal, tools: list[str], context: TurnContext) -> Plan:
         message = _clean(text)
         jd = followups.jd_step(text, message, context.focus)
         if jd is not None:
@@ -196,13 +246,14 @@ def _rule_plan(text: str, tools: list[str]) -> Plan | None:
                 break
             if "get_profile" in tools:
                 return ToolStep("get_profile", {"person": _original_case(text, who)})
-    if _MY_SKILLS.search(message) and "get_profile" in tools:
+    if _MY_SKILLS.search(message) and not _UPDATING.search(message) and "get_profile" in tools:
         return ToolStep("get_profile", {})
     return _search_step(message, _SEARCH_LOOSE, tools)
 
 
-def _person_arg(text: str, match: re.Match[str], group: str = "who") -> dict[str, str]:
-    who = match.groupdict().get(group)
+def _person_arg(text: str, match: re.Match[str]) -> dict[str, str]:
+    groups = match.groupdict()
+    who = groups.get("who") or groups.get("who2")
     if not who or _strip_quotes(who) in _SELF | {"me"}:
         return {}
     return {"person": _original_case(text, _strip_quotes(who))}
@@ -225,6 +276,7 @@ def _career_step(text: str, message: str) -> Plan | None:
         match = pattern.search(message)
         if match:
             args: dict[str, object] = {"target": _original_case(text, _strip_quotes(match.group("target")))}
+            args.update(_person_arg(text, match))
             if match.groupdict().get("role"):
                 args["from_role"] = _original_case(text, _strip_quotes(match.group("role")))
             return step("plan_career_path", args)

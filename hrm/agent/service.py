@@ -13,7 +13,7 @@ from hrm.agent.conversations import add_message, new_conversation_id, open_conve
 from hrm.agent.memory import Focus, after_tool, load_focus, save_focus
 from hrm.agent.plan import ContextPlanner, DirectReply, Plan, Planner, ToolStep, TurnContext
 from hrm.agent.rules import RuleBasedPlanner
-from hrm.core.errors import HRMError
+from hrm.core.errors import HRMError, PermissionDenied
 from hrm.core.principals import Principal
 from hrm.tools.context import Deps
 from hrm.tools.registry import Registry
@@ -83,7 +83,7 @@ class Agent:
         return reply
 
     async def _answer(self, principal: Principal, text: str, channel: str, focus: Focus) -> Reply:
-        tools = [spec.name for spec in self.registry.available_to(principal)]
+        tools = [spec.name for spec in self.registry.available_to(principal, in_chat=True)]
         plan = await self._plan(principal, text, tools, focus)
         if isinstance(plan, DirectReply):
             text = self._direct(plan, principal, tools)
@@ -107,6 +107,11 @@ class Agent:
 
     async def _run(self, step: ToolStep, principal: Principal, channel: str) -> Reply:
         try:
+            if not self.registry.get(step.tool).chat:
+                raise PermissionDenied(
+                    "That can't be done in a chat message: it needs an explicit confirmation. In Slack, say "
+                    "“delete my data” and press the button; or use `hrm privacy` or the REST API."
+                )
             output = await self.registry.call(step.tool, step.args, principal, self.deps, channel=channel)
         except HRMError as exc:
             call = ToolCall(step.tool, step.args, ok=False, error=exc.code)

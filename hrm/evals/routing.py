@@ -126,7 +126,7 @@ async def run_routing_eval(db: Database, embedder: Embedder) -> dict[str, Any]:
     rows: list[tuple[Case, str]] = []
     for case in cases:
         principal = principals[case.persona]
-        tools = [spec.name for spec in registry.available_to(principal)]
+        tools = [spec.name for spec in registry.available_to(principal, in_chat=True)]
         async with db.org_tx(principal.org_id) as conn:
             context = TurnContext(focus=focus_of(case.focus), conn=conn, embedder=embedder)
             rows.append((case, label(await planner.plan_in_context(case.text, principal, tools, context))))
@@ -145,6 +145,8 @@ async def run_routing_eval(db: Database, embedder: Embedder) -> dict[str, Any]:
         "utterances": len(rows),
         "dev_accuracy": _accuracy([r for r in rows if r[0].split == "dev"]),
         "held_out_accuracy": _accuracy([r for r in rows if r[0].split == "held_out"]),
+        # Written after the first round of tuning and before the second, then left alone.
+        "held_out_2_accuracy": _accuracy([r for r in rows if r[0].split == "held_out_2"]),
         "per_intent": per_intent,
         "confusion": {k: dict(v) for k, v in sorted(confusion.items())},
         "conversation_turn_accuracy": round(turns_ok / turns, 4) if turns else 0.0,

@@ -3,7 +3,38 @@
 Importing this package registers every tool.
 """
 
-from hrm.tools import career, gap, infer, jd_tools, match, passport, profile, roles, skills, team
+from hrm.tools import (
+    career,
+    consent,
+    gap,
+    infer,
+    jd_tools,
+    match,
+    oversight,
+    passport,
+    privacy,
+    profile,
+    retention,
+    roles,
+    skills,
+    team,
+)
 from hrm.tools.registry import registry
 
-__all__ = ["career", "gap", "infer", "jd_tools", "match", "passport", "profile", "registry", "roles", "skills", "team"]
+__all__ = [
+    "career",
+    "consent",
+    "gap",
+    "infer",
+    "jd_tools",
+    "match",
+    "oversight",
+    "passport",
+    "privacy",
+    "profile",
+    "registry",
+    "retention",
+    "roles",
+    "skills",
+    "team",
+]

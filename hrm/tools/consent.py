@@ -117,7 +117,7 @@ class SetConsentOutput(BaseModel):
     documents_deleted: int = Field(description="Documents of that source removed because consent was withdrawn.")
 
 
-@registry.tool(permission=Permission.PROFILE_READ)
+@registry.tool(permission=Permission.PROFILE_READ, chat=False)
 async def set_consent(args: SetConsentInput, ctx: ToolContext) -> SetConsentOutput:
     """Grant or withdraw your consent for one data source (cv, github, linkedin, project, review) to be
     used for skill inference. Withdrawing deletes your stored documents from that source. Only you

@@ -20,6 +20,10 @@ from hrm.tools.profile import PersonSummary, resolve_person
 from hrm.tools.registry import registry
 
 Catalogue = Literal["builtin", "esco", "onet"]
+DECISION_SUPPORT = (
+    "For human review: this ranking is decision support, not a decision. It reflects recorded and inferred skills "
+    "only; read each explanation and its evidence, and talk to the people involved."
+)
 
 _PEOPLE = """SELECT p.id, p.email, p.first_name, p.last_name, p.job_title, p.department, p.location, p.role_id,
     m.first_name || ' ' || m.last_name AS manager
@@ -81,6 +85,7 @@ class MatchRolesOutput(BaseModel):
     current_role: str | None
     roles_scored: int
     matches: list[RoleMatch]
+    decision_support: str = Field(DECISION_SUPPORT, description="How this ranking may be used.")
 
 
 async def _candidate_roles(conn: Conn, catalogue: str) -> list[RoleRef]:
@@ -186,6 +191,7 @@ class FindCandidatesOutput(BaseModel):
     source: str
     pool: int = Field(description="People considered: those the caller may see, except the caller.")
     candidates: list[CandidateMatch]
+    decision_support: str = Field(DECISION_SUPPORT, description="How this ranking may be used.")
 
 
 @registry.tool(permission=Permission.TEAM_READ)

@@ -179,7 +179,7 @@ async def erase_person(conn: Conn, person: dict[str, Any]) -> EraseMyDataOutput:
     return EraseMyDataOutput(erased=True, deleted=deleted, audit_rows_pseudonymised=len(audited), pseudonym=pseudonym)
 
 
-@registry.tool(permission=Permission.PROFILE_READ)
+@registry.tool(permission=Permission.PROFILE_READ, chat=False)
 async def erase_my_data(args: EraseMyDataInput, ctx: ToolContext) -> EraseMyDataOutput:
     """Permanently erase everything the product holds about you (profile, skills, evidence, documents,
     conversations, consents, jobs); the audit trail keeps a pseudonym instead of you. Needs

@@ -32,6 +32,9 @@ class ToolSpec(Generic[In, Out]):
     output_model: type[Out]
     permission: Permission
     fn: ToolFn[In, Out]
+    # False for irreversible or consent-changing actions: they need an explicit confirmation in a
+    # channel (a button, a CLI flag, a REST body), so no chat turn — and no model — may call them.
+    chat: bool = True
 
     def json_schema(self) -> dict[str, Any]:
         return self.input_model.model_json_schema()
@@ -50,7 +53,9 @@ class Registry:
     def __init__(self) -> None:
         self._tools: dict[str, ToolSpec[Any, Any]] = {}
 
-    def tool(self, *, permission: Permission, name: str | None = None) -> Callable[[ToolFn[In, Out]], ToolFn[In, Out]]:
+    def tool(
+        self, *, permission: Permission, name: str | None = None, chat: bool = True
+    ) -> Callable[[ToolFn[In, Out]], ToolFn[In, Out]]:
         """Register an ``async def tool(args: InputModel, ctx: ToolContext) -> OutputModel``."""
 
         def decorate(fn: ToolFn[In, Out]) -> ToolFn[In, Out]:
@@ -69,6 +74,7 @@ class Registry:
                 output_model=hints["return"],
                 permission=permission,
                 fn=fn,
+                chat=chat,
             )
             return fn
 
@@ -83,8 +89,13 @@ class Registry:
     def names(self) -> list[str]:
         return sorted(self._tools)
 
-    def available_to(self, principal: Principal) -> list[ToolSpec[Any, Any]]:
-        return [spec for name, spec in sorted(self._tools.items()) if principal.has(spec.permission)]
+    def available_to(self, principal: Principal, *, in_chat: bool = False) -> list[ToolSpec[Any, Any]]:
+        """The tools the principal's role may use; ``in_chat`` leaves out those a chat turn may not call."""
+        return [
+            spec
+            for _, spec in sorted(self._tools.items())
+            if principal.has(spec.permission) and (spec.chat or not in_chat)
+        ]
 
     async def call(
         self,

@@ -66,7 +66,7 @@ class ApplyRetentionInput(BaseModel):
     dry_run: bool = Field(False, description="Count what would be deleted without deleting it.")
 
 
-@registry.tool(permission=Permission.ORG_ADMIN)
+@registry.tool(permission=Permission.ORG_ADMIN, chat=False)
 async def apply_retention(args: ApplyRetentionInput, ctx: ToolContext) -> RetentionResult:
     """Delete this organisation's documents (and the evidence quoting them) older than the retention
     period. Admins only."""

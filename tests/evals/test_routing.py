@@ -16,7 +16,7 @@ def test_the_dataset_is_large_varied_and_labelled_with_real_tools() -> None:
     cases, scripts = load()
     assert len(cases) >= 150
     assert {c.persona for c in cases} == {"employee", "manager", "hr"}
-    assert {c.split for c in cases} == {"dev", "held_out"}
+    assert {c.split for c in cases} == {"dev", "held_out", "held_out_2"}
     labels = {c.tool for c in cases} | {t["tool"] for s in scripts for t in s["turns"]}
     assert labels - {"greeting", "help", "out_of_scope"} <= set(registry.names())
     assert all(len(s["turns"]) >= 10 for s in scripts)

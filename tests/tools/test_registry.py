@@ -75,3 +75,11 @@ async def test_unknown_tool_is_invalid(deps: Deps, as_person: PrincipalFactory) 
     marta = await as_person("marta@acme.test")
     with pytest.raises(InvalidInput, match="no tool"):
         await registry.call("drop_tables", {}, marta, deps, channel="test")
+
+
+async def test_irreversible_tools_are_kept_out_of_chat(as_person: PrincipalFactory) -> None:
+    admin = await as_person("ada@acme.test")
+    everything = {s.name for s in registry.available_to(admin)}
+    in_chat = {s.name for s in registry.available_to(admin, in_chat=True)}
+    assert {"erase_my_data", "set_consent", "apply_retention"} <= everything - in_chat
+    assert {"get_profile", "export_my_data", "match_roles"} <= in_chat

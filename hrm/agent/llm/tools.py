@@ -103,7 +103,7 @@ class ToolGateway:
         """One LangChain tool per registry tool the caller may use; descriptions are the docstrings."""
         return [
             self._tool(spec.name, spec.description, spec.json_schema())
-            for spec in self.registry.available_to(self.principal)
+            for spec in self.registry.available_to(self.principal, in_chat=True)
         ]
 
     def _tool(self, name: str, description: str, schema: dict[str, Any]) -> BaseTool:
