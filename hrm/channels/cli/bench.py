@@ -29,9 +29,12 @@ matching the person x role scorer on a synthetic 10,000 people x 500 roles (gene
          run; no database needed): vectorised_seconds (top 10 roles per person, target < 0.5),
          loop_seconds_estimated (the same scorer as plain Python loops over a sample of people,
          scaled to all), speedup (target >= 200), identical_rankings (must be true).
+chat     chat turns through the agent in one process with the rule-based planner (models loaded
+         once), on an organisation the run creates: turns, p50_ms, p95_ms (target <= 300),
+         max_ms, p95_ms_by_tool.
 """
 
-SUITES = ("linking", "titles", "inference", "matching")
+SUITES = ("linking", "titles", "inference", "matching", "chat")
 
 
 def _data_dir(explicit: Path | None) -> Path:
@@ -60,12 +63,15 @@ def _table(result: dict[str, Any]) -> None:
         typer.echo(f"throughput: {metrics['sentences_per_second']} sentences/s")
     else:
         for key, value in metrics.items():
-            if key not in ("misses", "failures"):
+            if key not in ("misses", "failures", "conversation_misses", "confusion", "per_intent"):
                 typer.echo(f"{key}: {value}")
+        for intent, share in sorted((metrics.get("per_intent") or {}).items()):
+            typer.echo(f"  {intent}: {share}")
         for failure in metrics.get("failures", []):
             typer.echo(f"  failure: {failure}")
-        for miss in metrics.get("misses", []):
-            typer.echo(f"  miss: {miss['title']!r} expected {miss['expected']} got {miss['got']}")
+        for miss in [*metrics.get("misses", []), *metrics.get("conversation_misses", [])]:
+            said = miss.get("title") or miss.get("text")
+            typer.echo(f"  miss: {said!r} expected {miss['expected']} got {miss['got']}")
     typer.echo(f"{result['suite']}: {'PASSED' if result['passed'] else 'BELOW TARGET'}")
 
 
@@ -85,7 +91,7 @@ def _run_suite(runner: Callable[[Database, Embedder], Awaitable[dict[str, Any]]]
 
 
 def bench(
-    suite: Annotated[str, typer.Option("--suite", help="linking, titles, inference or matching.")] = "linking",
+    suite: Annotated[str, typer.Option("--suite", help="linking, titles, inference, matching or chat.")] = "linking",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
     data: Annotated[Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for linking).")] = None,
 ) -> None:
@@ -96,6 +102,7 @@ def bench(
 
         _report(run_matching_bench(), as_json)
         return
+    from hrm.evals.chat_bench import run_chat_bench
     from hrm.evals.inference_bench import run_inference_bench
     from hrm.evals.linking import run_linking
     from hrm.evals.titles import run_titles
@@ -105,6 +112,8 @@ def bench(
             return run_linking(db, embedder, _data_dir(data))
         if suite == "inference":
             return run_inference_bench(db, embedder)
+        if suite == "chat":
+            return run_chat_bench(db, embedder)
         return run_titles(db, embedder)
 
     _report(_run_suite(suite_runner), as_json)
@@ -150,13 +159,18 @@ jd         job descriptions for 20+ requests written for the project (hrm/evals/
            clean_false_flag_rate, refinement_turns and refinement_accuracy (each turn changes
            what it says and nothing else), declines_correct (unsupported edits declined, no new
            version) — shares 0-1 — and failures.
+routing    the rule-based planner's first tool on 150+ utterances written for the project
+           (employee, manager, HR; casual, typos, follow-ups, some Italian) and on multi-turn
+           conversation scripts: accuracy (target >= 0.90), dev_accuracy, held_out_accuracy
+           (a third of the lines kept out of tuning), per_intent, confusion (expected -> got),
+           conversation_turn_accuracy, misses.
 """
 
-EVAL_SUITES = ("inference", "fairness", "jd")
+EVAL_SUITES = ("inference", "fairness", "jd", "routing")
 
 
 def evaluate(
-    suite: Annotated[str, typer.Option("--suite", help="inference, fairness or jd.")] = "inference",
+    suite: Annotated[str, typer.Option("--suite", help="inference, fairness, jd or routing.")] = "inference",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
     data: Annotated[
         Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for the SkillSpan figures).")
@@ -164,10 +178,11 @@ def evaluate(
 ) -> None:
     if suite not in EVAL_SUITES:
         fail(f"unknown suite {suite!r}; choose from {', '.join(EVAL_SUITES)}")
-    if suite == "jd":
+    if suite in ("jd", "routing"):
         from hrm.evals.jd import run_jd_eval
+        from hrm.evals.routing import run_routing_eval
 
-        _report(_run_suite(run_jd_eval), as_json)
+        _report(_run_suite(run_jd_eval if suite == "jd" else run_routing_eval), as_json)
         return
     if suite == "fairness":
         from hrm.evals.fairness import run_fairness_eval
