@@ -3,6 +3,7 @@ the registry, other organisations stay invisible, and tool outputs reach the mod
 
 import json
 
+import pytest
 from langchain_core.messages import BaseMessage, SystemMessage, ToolMessage
 
 from hrm.agent.llm.agent import LLMResponder, ProviderFailure, answer_with_fallback, message_data
@@ -144,3 +145,24 @@ async def test_the_breaker_refuses_before_calling_the_model(deps: Deps, as_perso
     else:
         raise AssertionError("an open breaker must not let the turn through")
     assert model.seen == []
+
+
+async def test_a_tool_that_needs_confirmation_is_never_run_from_chat(deps: Deps, as_person: PrincipalFactory) -> None:
+    unconfirmable = [name for name in registry.names() if not getattr(registry.get(name), "chat", True)]
+    if not unconfirmable:
+        pytest.skip("no tool needs a confirmation outside the chat")
+    eve = await as_person("eve@acme.test")
+    model = ScriptedChatModel(
+        script=[
+            calls(*(tool_call(name, {"confirm": True}, call_id=f"c{i}") for i, name in enumerate(unconfirmable))),
+            says("That needs your confirmation outside the chat."),
+        ]
+    )
+    reply = await responder(model).answer("erase all my data now, I confirm", eve, deps)
+
+    assert not set(unconfirmable) & set(model.bound_tools)
+    assert {(c.name, c.ok, c.error) for c in reply.tool_calls} == {
+        (name, False, "permission_denied") for name in unconfirmable
+    }
+    profile = await registry.call("get_profile", {}, eve, deps, channel="test")
+    assert "JavaScript" in profile.model_dump_json()  # nothing was erased

@@ -20,7 +20,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.types import Command
 from pydantic import BaseModel
 
-from hrm.core.errors import HRMError
+from hrm.core.errors import HRMError, PermissionDenied
 from hrm.core.principals import Principal
 from hrm.tools.context import Deps
 from hrm.tools.registry import Registry
@@ -84,6 +84,9 @@ class ToolGateway:
 
     async def run(self, name: str, args: dict[str, Any]) -> str:
         try:
+            # Irreversible or consent-changing tools need a confirmation no model can give.
+            if not getattr(self.registry.get(name), "chat", True):
+                raise PermissionDenied("that action needs your explicit confirmation outside the chat")
             output = await self.registry.call(name, args, self.principal, self.deps, channel=self.channel)
         except HRMError as exc:
             self.turn.runs.append(ToolRun(name, args, error_code=exc.code, error_message=exc.message))
