@@ -127,7 +127,8 @@ class LLMResponder:
         )
 
     def system_prompt(self, principal: Principal, tools: list[str], today: date) -> str:
-        missing = [name for name in self.registry.names() if name not in tools]
+        # What the role lacks; tools kept out of chat altogether are not the role's doing.
+        missing = [n for n in self.registry.names() if n not in tools and getattr(self.registry.get(n), "chat", True)]
         return composer.render(
             "system.j2",
             org=principal.org_slug,
