@@ -96,3 +96,29 @@ def test_employees_are_refused_team_views_and_candidate_ranking(settings: Settin
     assert "Dana" not in payload["text"] and "managers and HR" in payload["text"]
     spof = ask(settings, "omar@careerco.test", "any single points of failure?")
     assert spof["tool_calls"][0]["ok"] is False and "Kai" not in spof["text"]
+
+
+@pytest.mark.usefixtures("careerco")
+def test_a_job_description_drafted_and_refined_over_three_turns(settings: Settings) -> None:
+    def turn(question: str) -> dict[str, Any]:
+        result = hrm(settings, "ask", "--org", "careerco", "--as", "hr@careerco.test", "--conversation", "jd-1",
+                     "--json", question)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        payload: dict[str, Any] = json.loads(result.stdout)
+        return payload
+
+    draft = turn("draft a JD for a senior data engineer in Berlin")
+    assert draft["tool_calls"][0]["name"] == "generate_job_description"
+    jd_id = draft["data"]["generate_job_description"]["jd_id"]
+    senior = turn("make it more senior")
+    assert senior["tool_calls"][0] == {
+        "name": "refine_job_description", "args": {"jd_id": jd_id, "instruction": "make it more senior"}, "ok": True,
+    }  # fmt: skip
+    assert senior["data"]["refine_job_description"]["version"] == 2
+    k8s = turn("add Kubernetes as essential")
+    out = k8s["data"]["refine_job_description"]
+    assert out["version"] == 3 and "Kubernetes" in out["diff"]
+    essentials = {s["name"] for s in out["job_description"]["skills"] if s["importance"] == "essential"}
+    assert "Kubernetes" in essentials
+    versions = turn("show the versions")
+    assert [v["version"] for v in versions["data"]["list_job_description_versions"]["versions"]] == [1, 2, 3]

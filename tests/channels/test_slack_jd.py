@@ -12,6 +12,8 @@ from tests.channels.test_slack import (  # noqa: F401  (fixtures used by name)
     FakeSlack,
     SlackClient,
     _loopback_only,
+    dm,
+    event_callback,
     fake_slack,
     slack,
     unique,
@@ -59,3 +61,22 @@ async def test_export_button_posts_the_version_and_others_are_refused(
     assert (await slack.interact(forwarded)).status_code == 200
     (refusal,) = await fake_slack.wait_for_posts(other)
     assert "Senior Data Engineer" not in refusal.args["text"]
+
+
+async def test_hr_drafts_in_a_dm_and_refines_by_replying_in_the_thread(
+    slack: SlackClient,  # noqa: F811  (the imported fixture, by name)
+    fake_slack: FakeSlack,  # noqa: F811
+) -> None:
+    channel = unique("D")
+    await slack.send(event_callback(dm("UACMEHANA", "draft a JD for a senior data engineer in Berlin", channel)))
+    (draft,) = await fake_slack.wait_for_posts(channel)
+    blocks = json.loads(draft.args["blocks"]) if isinstance(draft.args["blocks"], str) else draft.args["blocks"]
+    assert any(e.get("action_id") == "jd_export_html" for b in blocks if b["type"] == "actions" for e in b["elements"])
+    thread = "1700000001.000200"  # the draft's message: the person replies in its thread
+    for n, text in enumerate(["make it more senior", "add Kubernetes as essential", "shorter"], start=2):
+        await slack.send(event_callback(dm("UACMEHANA", text, channel, thread_ts=thread)))
+        posts = await fake_slack.wait_for_posts(channel, n)
+        reply = posts[-1]
+        assert reply.args["thread_ts"] == thread
+        assert f"Version {n}" in json.dumps(reply.args)
+    assert "Kubernetes" in json.dumps(posts[2].args)
