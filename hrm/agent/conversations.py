@@ -34,3 +34,13 @@ async def add_message(
            VALUES (%s, %s, %s, %s, %s::jsonb)""",
         (principal.org_id, conversation_id, sender, content, json.dumps(data, default=str)),
     )
+
+
+async def recent_messages(conn: Conn, principal: Principal, conversation_id: str, limit: int) -> list[tuple[str, str]]:
+    """The conversation's last ``limit`` messages as (sender, text), oldest first."""
+    cur = await conn.execute(
+        """SELECT sender, content FROM messages WHERE org_id = %s AND conversation_id = %s
+           ORDER BY id DESC LIMIT %s""",
+        (principal.org_id, conversation_id, limit),
+    )
+    return [(str(r["sender"]), str(r["content"])) for r in reversed(await cur.fetchall())]

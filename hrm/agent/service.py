@@ -5,67 +5,55 @@ row-level security apply there, not here); the composer phrases the result.
 """
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from hrm.agent import composer
-from hrm.agent.conversations import add_message, new_conversation_id, open_conversation
+from hrm.agent.conversations import add_message, new_conversation_id, open_conversation, recent_messages
 from hrm.agent.memory import Focus, after_tool, load_focus, save_focus
 from hrm.agent.plan import ContextPlanner, DirectReply, Plan, Planner, ToolStep, TurnContext
+from hrm.agent.reply import Reply, ToolCall
 from hrm.agent.rules import RuleBasedPlanner
-from hrm.core.errors import HRMError, PermissionDenied
+from hrm.core.errors import HRMError
 from hrm.core.principals import Principal
 from hrm.tools.context import Deps
 from hrm.tools.registry import Registry
 
+if TYPE_CHECKING:
+    from hrm.agent.llm.agent import LLMResponder
+
+__all__ = ["Agent", "Reply", "ToolCall"]
+
 log = logging.getLogger(__name__)
+HISTORY_TURNS = 12  # earlier messages a language model sees
 
 MAX_MESSAGE_CHARS = 4000
 
 
-@dataclass(frozen=True)
-class ToolCall:
-    name: str
-    args: dict[str, Any]
-    ok: bool
-    error: str | None = None
-
-    def public(self) -> dict[str, Any]:
-        return {"name": self.name, "args": self.args, "ok": self.ok}
-
-
-@dataclass
-class Reply:
-    text: str
-    conversation_id: str
-    tool_calls: list[ToolCall] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-    planner: str = ""
-    direct: str = ""  # the kind of a reply without a tool: help, greeting, not_yet or clarify
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "tool_calls": [call.public() for call in self.tool_calls],
-            "data": self.data,
-            "conversation_id": self.conversation_id,
-        }
-
-
 class Agent:
-    def __init__(self, deps: Deps, registry: Registry, planner: Planner | None = None) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        registry: Registry,
+        planner: Planner | None = None,
+        responder: "LLMResponder | None" = None,
+    ) -> None:
         self.deps = deps
         self.registry = registry
         self.planner: Planner = planner or RuleBasedPlanner()
+        # The language model, when one is configured; the rule-based planner answers otherwise and
+        # whenever the model fails (its circuit breaker lives as long as this agent).
+        self.responder = responder
 
     async def ask(self, principal: Principal, text: str, *, conversation_id: str | None = None, channel: str) -> Reply:
         conversation_id = conversation_id or new_conversation_id()
         async with self.deps.db.org_tx(principal.org_id) as conn:
             await open_conversation(conn, principal, conversation_id, channel)
+            history = await recent_messages(conn, principal, conversation_id, HISTORY_TURNS)
             await add_message(conn, principal, conversation_id, "user", text[:MAX_MESSAGE_CHARS], {})
             focus = await load_focus(conn, principal, conversation_id)
 
-        reply = await self._answer(principal, text[:MAX_MESSAGE_CHARS], channel, focus)
+        reply = await self._reply(principal, text[:MAX_MESSAGE_CHARS], channel, focus, history)
         reply.conversation_id = conversation_id
         async with self.deps.db.org_tx(principal.org_id) as conn:
             for call in reply.tool_calls:
@@ -78,9 +66,26 @@ class Agent:
                 conversation_id,
                 "assistant",
                 reply.text,
-                {"tool_calls": [c.public() for c in reply.tool_calls], "planner": reply.planner},
+                {"tool_calls": [c.public() for c in reply.tool_calls], "planner": reply.planner, **_extra(reply)},
             )
         return reply
+
+    async def _reply(
+        self, principal: Principal, text: str, channel: str, focus: Focus, history: Sequence[tuple[str, str]]
+    ) -> Reply:
+        if self.responder is None:
+            return await self._answer(principal, text, channel, focus)
+        from hrm.agent.llm.agent import answer_with_fallback  # the LLM stack loads only when configured
+
+        return await answer_with_fallback(
+            self.responder,
+            text,
+            principal,
+            self.deps,
+            history,
+            channel=channel,
+            fallback=lambda: self._answer(principal, text, channel, focus),
+        )
 
     async def _answer(self, principal: Principal, text: str, channel: str, focus: Focus) -> Reply:
         tools = [spec.name for spec in self.registry.available_to(principal, in_chat=True)]
@@ -107,12 +112,9 @@ class Agent:
 
     async def _run(self, step: ToolStep, principal: Principal, channel: str) -> Reply:
         try:
-            if not self.registry.get(step.tool).chat:
-                raise PermissionDenied(
-                    "That can't be done in a chat message: it needs an explicit confirmation. In Slack, say "
-                    "“delete my data” and press the button; or use `hrm privacy` or the REST API."
-                )
-            output = await self.registry.call(step.tool, step.args, principal, self.deps, channel=channel)
+            output = await self.registry.call(
+                step.tool, step.args, principal, self.deps, channel=channel, from_chat=True
+            )
         except HRMError as exc:
             call = ToolCall(step.tool, step.args, ok=False, error=exc.code)
             text = composer.error_reply(exc.code, exc.message)
@@ -134,3 +136,12 @@ class Agent:
             data={step.tool: data},
             planner=self.planner.name,
         )
+
+
+def _extra(reply: Reply) -> dict[str, object]:
+    """Usage, grounding or fallback details of a language-model turn, kept with the message."""
+    if type(reply) is Reply:
+        return {}
+    from hrm.agent.llm.agent import message_data
+
+    return message_data(reply)

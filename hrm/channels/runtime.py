@@ -3,8 +3,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hrm.agent.service import Agent
+
+if TYPE_CHECKING:
+    from hrm.agent.llm.agent import LLMResponder
 from hrm.core.db import Database
 from hrm.core.errors import ConfigurationError
 from hrm.core.migrations import pending
@@ -12,6 +16,9 @@ from hrm.core.settings import Settings
 from hrm.retrieval.embeddings import Embedder, embedder_for
 from hrm.tools import registry
 from hrm.tools.context import Deps
+
+if TYPE_CHECKING:
+    from hrm.agent.llm.agent import LLMResponder
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,14 @@ def check_schema(db: Database) -> None:
         )
 
 
+def _responder(settings: Settings) -> "LLMResponder | None":
+    if settings.effective_llm_provider == "none":
+        return None  # the model stack (LangChain, SDKs) is only imported when one is configured
+    from hrm.agent.llm.agent import build_responder
+
+    return build_responder(settings, registry)
+
+
 @asynccontextmanager
 async def open_runtime(settings: Settings, *, embedder: Embedder | None = None) -> AsyncIterator[Runtime]:
     db = Database.from_settings(settings)
@@ -41,6 +56,6 @@ async def open_runtime(settings: Settings, *, embedder: Embedder | None = None) 
     try:
         # MiniLM loads its weights on first use only, so commands that never embed stay fast.
         deps = Deps(db=db, settings=settings, embedder=embedder or embedder_for(settings.embedder))
-        yield Runtime(deps, Agent(deps, registry))
+        yield Runtime(deps, Agent(deps, registry, responder=_responder(settings)))
     finally:
         await db.close()

@@ -105,7 +105,12 @@ class Registry:
         deps: Deps,
         *,
         channel: str,
+        from_chat: bool = False,
     ) -> BaseModel:
+        """Validate, check permission, run in an organisation-scoped transaction, audit.
+
+        ``from_chat`` marks calls a planner chose (rules or a model): tools that need an explicit
+        confirmation are refused for them, and the refusal is audited like any other."""
         spec = self.get(name)
         started = time.perf_counter()
         raw = args.model_dump() if isinstance(args, BaseModel) else dict(args)
@@ -115,6 +120,11 @@ class Registry:
             except ValidationError as exc:
                 raise InvalidInput(describe_validation_error(exc)) from None
             raw = parsed.model_dump(mode="json")
+            if from_chat and not spec.chat:
+                raise PermissionDenied(
+                    "That can't be done in a chat message: it needs an explicit confirmation. In Slack, say "
+                    "“delete my data” and press the button; or use `hrm privacy` or the REST API."
+                )
             if not principal.has(spec.permission):
                 purpose = PERMISSION_PURPOSE[spec.permission]
                 raise PermissionDenied(f"Your role ({principal.role.value}) doesn't include {purpose}.")

@@ -166,3 +166,33 @@ async def test_a_tool_that_needs_confirmation_is_never_run_from_chat(deps: Deps,
     }
     profile = await registry.call("get_profile", {}, eve, deps, channel="test")
     assert "JavaScript" in profile.model_dump_json()  # nothing was erased
+
+
+async def test_the_agent_answers_with_the_model_and_keeps_usage_with_the_message(
+    deps: Deps, as_person: PrincipalFactory
+) -> None:
+    from hrm.agent.service import Agent
+    from hrm.tools import registry
+
+    marta = await as_person("marta@acme.test")
+    model = ScriptedChatModel(
+        script=[
+            calls(tool_call("get_profile"), tokens=(100, 5)),
+            lambda seen: says("You have " + ", ".join(skills_in_last_output(seen)) + ".", tokens=(200, 20)),
+        ]
+    )
+    agent = Agent(deps, registry, responder=responder(model))
+    reply = await agent.ask(marta, "what am I good at?", conversation_id="llm-agent-1", channel="test")
+    assert reply.planner == "llm" and "Python" in reply.text
+    async with deps.db.org_tx(marta.org_id) as conn:
+        cur = await conn.execute(
+            "SELECT data FROM messages WHERE conversation_id = 'llm-agent-1' AND sender = 'assistant'"
+        )
+        (row,) = await cur.fetchall()
+    assert row["data"]["usage"]["total_tokens"] == 325
+    assert row["data"]["tool_calls"] == [{"name": "get_profile", "args": {}, "ok": True}]
+    # A provider that has gone away: the rule-based planner answers, saying so.
+    broken = responder(ScriptedChatModel(script=[]), breaker_failures=1)
+    broken.breaker.record_failure()
+    fallback = await Agent(deps, registry, responder=broken).ask(marta, "what skills do I have?", channel="test")
+    assert fallback.planner == "rules" and "Python" in fallback.text and fallback.text != "Python"

@@ -30,7 +30,7 @@ from hrm.agent.llm.config import LLMOptions
 from hrm.agent.llm.models import chat_model, model_name
 from hrm.agent.llm.tools import RegistryGate, ToolGateway, TurnLog
 from hrm.agent.llm.usage import Usage, usage_of
-from hrm.agent.service import Reply, ToolCall
+from hrm.agent.reply import Reply, ToolCall
 from hrm.core.principals import Principal
 from hrm.core.settings import Settings
 from hrm.tools.context import Deps

@@ -87,7 +87,9 @@ class ToolGateway:
             # Irreversible or consent-changing tools need a confirmation no model can give.
             if not getattr(self.registry.get(name), "chat", True):
                 raise PermissionDenied("that action needs your explicit confirmation outside the chat")
-            output = await self.registry.call(name, args, self.principal, self.deps, channel=self.channel)
+            output = await self.registry.call(
+                name, args, self.principal, self.deps, channel=self.channel, from_chat=True
+            )
         except HRMError as exc:
             self.turn.runs.append(ToolRun(name, args, error_code=exc.code, error_message=exc.message))
             # The model reads which family this is: fix the arguments, or adapt.
