@@ -1,9 +1,9 @@
 """``hrm bench --suite load``: the real server on loopback under concurrent clients.
 
-Starts the application with uvicorn on 127.0.0.1 (a free port), then ``clients`` HTTP clients, each
-as a person of an organisation the run creates, alternate skill searches and chat turns for
-``seconds``. Reports throughput, latency percentiles per endpoint and errors; it passes when there
-were no errors (any non-2xx answer or transport failure counts).
+Starts the application with uvicorn on 127.0.0.1 (a free port, a process of its own), then
+``clients`` HTTP clients, each as a person of an organisation the run creates, alternate skill
+searches and chat turns for ``seconds``. Reports throughput, latency percentiles per endpoint and
+errors; it passes when there were no errors (any non-2xx answer or transport failure counts).
 
 Rate limits are switched off for the run: they exist to stop one caller flooding the service, and
 here 50 callers do exactly that on purpose; what is measured is the service behind them.
@@ -11,21 +11,24 @@ here 50 callers do exactly that on purpose; what is measured is the service behi
 
 import asyncio
 import contextlib
+import os
 import socket
 import statistics
+import sys
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
-import uvicorn
+from pydantic import SecretStr
 
 from hrm.core.db import Database
 from hrm.core.identity import principal_by_email
 from hrm.core.principals import Principal
+from hrm.core.settings import Settings
 from hrm.core.tokens import mint
-from hrm.retrieval.embeddings import Embedder
+from hrm.retrieval.embeddings import Embedder, FakeEmbedder
 from hrm.tools.org_import import import_org
 
 ORG = "bench-load"
@@ -61,33 +64,66 @@ def free_port() -> int:
         return port
 
 
+def app_from_env() -> Any:
+    """The application from ``HRM_*`` settings: the factory the benchmark's server process runs."""
+    from hrm.channels.rest.app import create_app  # the channel layer, only in the server process
+
+    return create_app(Settings())
+
+
+def _env_for(settings: Settings, embedder: Embedder, pool_max_size: int) -> dict[str, str]:
+    """The settings as ``HRM_*`` variables, so the server process uses the same database and secrets."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HRM_")}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        env[f"HRM_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+    env.update(
+        {
+            "HRM_JWT_SECRET": settings.resolved_jwt_secret(),
+            "HRM_EMBEDDER": "fake" if isinstance(embedder, FakeEmbedder) else settings.embedder,
+            "HRM_RATE_LIMIT_ENABLED": "false",
+            "HRM_WORKERS": "0",
+            "HRM_POOL_MAX_SIZE": str(pool_max_size),
+        }
+    )
+    return env
+
+
 @contextlib.asynccontextmanager
 async def serve(db: Database, embedder: Embedder, *, pool_max_size: int = 20) -> AsyncIterator[str]:
-    """The application under uvicorn on a free loopback port, for the duration of the block."""
-    from hrm.channels.rest.app import create_app  # the channel layer, only when a server is wanted
+    """The application under uvicorn in a process of its own on a free loopback port.
 
-    settings = db.settings.model_copy(
-        update={"rate_limit_enabled": False, "workers": 0, "pool_max_size": pool_max_size}
-    )
+    A separate process, so the clients' own work does not share the server's event loop and core.
+    """
     port = free_port()
-    config = uvicorn.Config(
-        create_app(settings, embedder=embedder), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    command = [sys.executable, "-m", "uvicorn", "--factory", f"{__name__}:app_from_env"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    process = await asyncio.create_subprocess_exec(*command, env=_env_for(db.settings, embedder, pool_max_size))
+    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
-            if server.started:
-                break
-            if task.done():
-                task.result()  # raises why it could not start
-            await asyncio.sleep(0.05)
-        else:
-            raise RuntimeError("the server did not start within 30 s")
-        yield f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base, timeout=2.0) as http:
+            for _ in range(600):
+                if process.returncode is not None:
+                    raise RuntimeError(f"the server exited with code {process.returncode}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get("/health")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+            else:
+                raise RuntimeError("the server did not start within 60 s")
+        yield base
     finally:
-        server.should_exit = True
-        await task
+        if process.returncode is None:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), timeout=15)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
 
 
 async def run_load_bench(db: Database, embedder: Embedder, clients: int = 50, seconds: float = 60) -> dict[str, Any]:
