@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from hrm import __version__
-from hrm.channels.rest import errors, limits, outages
+from hrm.channels.rest import db_errors, errors, limits
 from hrm.channels.rest.jobs import router as jobs_router
 from hrm.channels.rest.routes import router
 from hrm.channels.rest.routes_jd import router as jd_router
@@ -43,7 +43,7 @@ def create_app(settings: Settings, *, embedder: Embedder | None = None) -> FastA
     )
     errors.install(app)
     limits.install(app, settings)
-    outages.install(app)
+    db_errors.install(app)
     app.include_router(router)
     app.include_router(jobs_router)
     app.include_router(matching_router)
