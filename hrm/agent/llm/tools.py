@@ -20,6 +20,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.types import Command
 from pydantic import BaseModel
 
+from hrm.core.audit import write_audit
 from hrm.core.errors import HRMError, PermissionDenied
 from hrm.core.principals import Principal
 from hrm.tools.context import Deps
@@ -84,8 +85,11 @@ class ToolGateway:
 
     async def run(self, name: str, args: dict[str, Any]) -> str:
         try:
-            # Irreversible or consent-changing tools need a confirmation no model can give.
+            # Irreversible or consent-changing tools need a confirmation no model can give. Refused
+            # before the arguments are even read, and audited like the registry's own refusals, so
+            # an attempt a poisoned document provoked is on record.
             if not getattr(self.registry.get(name), "chat", True):
+                await self._audit_refusal(name, args)
                 raise PermissionDenied("that action needs your explicit confirmation outside the chat")
             output = await self.registry.call(
                 name, args, self.principal, self.deps, channel=self.channel, from_chat=True
@@ -103,6 +107,20 @@ class ToolGateway:
             return delimit(name, payload, ok=False, limit=self.output_chars)
         self.turn.runs.append(ToolRun(name, args, output=output))
         return delimit(name, output.model_dump(mode="json"), ok=True, limit=self.output_chars)
+
+    async def _audit_refusal(self, name: str, args: dict[str, Any]) -> None:
+        async with self.deps.db.org_tx(self.principal.org_id) as conn:
+            await write_audit(
+                conn,
+                self.principal,
+                channel=self.channel,
+                tool=name,
+                args=json.loads(json.dumps(args, default=str)),
+                ok=False,
+                error_code="permission_denied",
+                result_sha256=None,
+                duration_ms=0.0,
+            )
 
     def tools(self) -> list[BaseTool]:
         """One LangChain tool per registry tool the caller may use; descriptions are the docstrings."""

@@ -10,9 +10,31 @@ _INSTRUCTION = re.compile(
     r"|disregard (the |all |any )?(previous|above|prior)"
     r"|\b(system|developer) prompt\b|\byou are (now )?(an? )?(ai|assistant|language model|chatbot|hr bot)\b"
     r"|\b(assistant|ai|model|chatbot|bot|recruiter|screener)\s*[:,]\s*(please )?"
-    r"(rate|rank|score|mark|give|set|list|call|ignore)"
+    r"(rate|rank|score|mark|give|set|list|call|ignore|show|print|export|erase|delete|store|grant|withdraw|send|run"
+    r"|analy[sz]e)"
+    r"|\b(the )?(assistant|ai|model|chatbot|bot) (must|should|shall|will now)\b"
     r"|\b(rate|rank|score|mark|grade|list)\s+(me|this (candidate|person|cv))\b"
-    r"|\bnew instructions\b|\bcall the [a-z_]+ tool\b|\b(reveal|print|show) (the |your )?(system|hidden|secret)",
+    r"|\bnew instructions\b|\bcall the [a-z_]+ tool\b|\b(reveal|print|show) (the |your )?(system|hidden|secret)"
+    # Role-play and "the rules are off" set-ups.
+    r"|\blet'?s play a game\b|\bpretend (you are|you're|to be)\b|\bdeveloper mode\b|\bas dan\b|\bjailbreak"
+    r"|\b(security|safety) override\b|\bpermissions? (are |is )?(now )?(switched |turned )?off\b"
+    # Claimed authority over whoever processes the text.
+    r"|\bi (hereby )?(authori[sz]e|order|instruct|command) you\b|\brole\s*=\s*(admin|hr|root|system)\b"
+    r"|\bmessage (from|to) (the )?(hr|people|it|security|admin)\b|\b(they|hr|we) (want|need|expect) you to\b"
+    r"|\bwhen (hr|the recruiter|a recruiter|the reviewer|the screener|the ai|the bot) reads? this\b"
+    # Spoofed chat structure: fake delimiters, roles and function calls.
+    r"|<\s*/?\s*(function_call|tool_call|tool_output|system|assistant|user)\b|\[\s*(system|assistant|admin)\s*\]"
+    r"|\"role\"\s*:\s*\"(system|assistant|developer)\"|\b[a-z]+_[a-z_]+\s*\(\{"
+    r"|\bbefore (answering|you answer|replying)\b"
+    r"|\b(run|invoke|execute) (the )?[a-z]+_[a-z_]+\b|\bdo not ask for confirmation\b"
+    # Requests to pass data on, pressure and obfuscation.
+    r"|\b(append|include|add|list) (the )?e-?mails? (addresses )?of (everyone|all|every)"
+    r"|\bsend (the |this |your )?(answer|result|reply|output|data)s? to\b|\bdecode (this|the following)\b"
+    r"|\b(or|otherwise) (the company|you) (will be |is |are |gets? )?(fined|sued|shut down|fired)\b"
+    r"|\bplease (show|list|export|erase|delete|store|grant|withdraw|print|reveal|rank|send|analy[sz]e)\b"
+    r"|(\b[a-z] ){6,}"
+    # The classic phrasing in other languages.
+    r"|\bignor\w*\b[^.\n]{0,40}\b(istruzioni|anweisungen|instrucciones|instruções|consignes|regole|regeln|reglas)\b",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
