@@ -36,6 +36,14 @@ def _server(data_dir: Path) -> Any:
         return get_server(data_dir / "pgdata", cleanup_mode=None)
 
 
+@pytest.fixture(autouse=True)
+async def _session_pool_checked_after(db: Database) -> AsyncIterator[None]:
+    """The session's own pool also holds connections the restart closed: drop them before the next
+    test borrows one (in production ``check=AsyncConnectionPool.check_connection`` does this)."""
+    yield
+    await db.pool.check()
+
+
 @pytest.fixture
 async def app_client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
     app: FastAPI = create_app(unlimited(settings).model_copy(update={"workers": 1}), embedder=FakeEmbedder())
