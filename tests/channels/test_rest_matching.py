@@ -19,39 +19,12 @@ from hrm.tools import registry
 from hrm.tools.context import Deps
 from hrm.tools.org_import import import_org
 from tests.conftest import PrincipalFactory
+from tests.matching_org import matching_csvs
 
 ORG = "restmatch"  # the people's email domain, so the shared `as_person` finds them
 BASE = f"/api/v2/organizations/{ORG}"
 
-PEOPLE = """email,first_name,last_name,job_title,department,manager_email,location,role,slack_user_id
-hr@restmatch.test,Hale,Ruiz,HR Business Partner,People,,Berlin,hr,
-boss@restmatch.test,Bo,Sterling,Head of Data,Data,,Berlin,manager,
-dana@restmatch.test,Dana,Ito,Data Engineer,Data,boss@restmatch.test,Berlin,employee,
-omar@restmatch.test,Omar,Haddad,Data Analyst,Data,boss@restmatch.test,Remote,employee,
-zoe@restmatch.test,Zoe,Park,Frontend Developer,Data,boss@restmatch.test,Lisbon,employee,
-olga@restmatch.test,Olga,Berg,Accountant,Finance,hr@restmatch.test,Berlin,employee,
-"""
-SKILLS = """email,skill,level,source
-dana@restmatch.test,Python,4,manager
-dana@restmatch.test,SQL,4,manager
-dana@restmatch.test,Apache Spark,3,self
-dana@restmatch.test,Apache Airflow,2,self
-omar@restmatch.test,SQL,3,self
-omar@restmatch.test,Microsoft Excel,4,self
-omar@restmatch.test,Tableau,3,self
-omar@restmatch.test,Python,2,self
-zoe@restmatch.test,JavaScript,4,self
-zoe@restmatch.test,React,4,self
-zoe@restmatch.test,Python,1,self
-olga@restmatch.test,Microsoft Excel,4,self
-"""
-ROLES = """role_code,title,department,level,skill,required_level,importance
-DE-SR,Senior Data Engineer,Data,senior,Python,4,essential
-DE-SR,Senior Data Engineer,Data,senior,SQL,4,essential
-DE-SR,Senior Data Engineer,Data,senior,Apache Spark,3,essential
-DE-SR,Senior Data Engineer,Data,senior,Apache Airflow,3,important
-DE-SR,Senior Data Engineer,Data,senior,Kubernetes,2,nice_to_have
-"""
+PEOPLE, SKILLS, ROLES = matching_csvs(ORG)
 
 
 @pytest.fixture(scope="module")

@@ -11,36 +11,9 @@ from hrm.tools.context import Deps
 from hrm.tools.match import FindCandidatesOutput, MatchRolesOutput
 from hrm.tools.org_import import import_org
 from tests.conftest import PrincipalFactory
+from tests.matching_org import matching_csvs
 
-PEOPLE = """email,first_name,last_name,job_title,department,manager_email,location,role,slack_user_id
-hr@matchco.test,Hale,Ruiz,HR Business Partner,People,,Berlin,hr,
-boss@matchco.test,Bo,Sterling,Head of Data,Data,,Berlin,manager,
-dana@matchco.test,Dana,Ito,Data Engineer,Data,boss@matchco.test,Berlin,employee,
-omar@matchco.test,Omar,Haddad,Data Analyst,Data,boss@matchco.test,Remote,employee,
-zoe@matchco.test,Zoe,Park,Frontend Developer,Data,boss@matchco.test,Lisbon,employee,
-olga@matchco.test,Olga,Berg,Accountant,Finance,hr@matchco.test,Berlin,employee,
-"""
-SKILLS = """email,skill,level,source
-dana@matchco.test,Python,4,manager
-dana@matchco.test,SQL,4,manager
-dana@matchco.test,Apache Spark,3,self
-dana@matchco.test,Apache Airflow,2,self
-omar@matchco.test,SQL,3,self
-omar@matchco.test,Microsoft Excel,4,self
-omar@matchco.test,Tableau,3,self
-omar@matchco.test,Python,2,self
-zoe@matchco.test,JavaScript,4,self
-zoe@matchco.test,React,4,self
-zoe@matchco.test,Python,1,self
-olga@matchco.test,Microsoft Excel,4,self
-"""
-ROLES = """role_code,title,department,level,skill,required_level,importance
-DE-SR,Senior Data Engineer,Data,senior,Python,4,essential
-DE-SR,Senior Data Engineer,Data,senior,SQL,4,essential
-DE-SR,Senior Data Engineer,Data,senior,Apache Spark,3,essential
-DE-SR,Senior Data Engineer,Data,senior,Apache Airflow,3,important
-DE-SR,Senior Data Engineer,Data,senior,Kubernetes,2,nice_to_have
-"""
+PEOPLE, SKILLS, ROLES = matching_csvs("matchco")
 
 
 @pytest.fixture(scope="module")
