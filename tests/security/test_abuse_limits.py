@@ -18,6 +18,8 @@ from fastapi import FastAPI
 from hrm.agent.service import Agent, Reply
 from hrm.channels.rest.app import create_app
 from hrm.channels.runtime import Runtime
+from hrm.channels.slack.dedupe import EventDeduplicator
+from hrm.core.db import Database
 from hrm.core.principals import Principal
 from hrm.core.ratelimit import RateLimiter, TokenBuckets
 from hrm.core.settings import Settings
@@ -321,3 +323,19 @@ async def test_slack_and_rest_chat_share_one_allowance(
         await web_api.wait(channel, 1)
     (post,) = web_api.posts(channel)
     assert "Too many requests" in post[2]["text"]
+
+
+async def test_event_ids_are_kept_in_the_database_and_an_outage_answers_rather_than_drops(
+    db: Database, settings: Settings
+) -> None:
+    event_id = "Ev" + uuid4().hex
+    assert await EventDeduplicator().first_time(db, event_id) is True
+    # A fresh replica (empty in-process cache) sees the id in the database.
+    assert await EventDeduplicator().first_time(db, event_id) is False
+    async with db.org_tx(None) as conn:
+        cur = await conn.execute("SELECT count(*) AS n FROM slack_events WHERE event_id = %s", (event_id,))
+        row = await cur.fetchone()
+    assert row is not None and row["n"] == 1
+    # With the database unreachable the event is answered (at least once beats not at all).
+    unopened = Database.from_settings(settings)
+    assert await EventDeduplicator().first_time(unopened, "Ev" + uuid4().hex) is True
