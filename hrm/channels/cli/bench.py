@@ -164,13 +164,19 @@ routing    the rule-based planner's first tool on 150+ utterances written for th
            conversation scripts: accuracy (target >= 0.90), dev_accuracy, held_out_accuracy
            (a third of the lines kept out of tuning), per_intent, confusion (expected -> got),
            conversation_turn_accuracy, misses.
+injection  208 poisoned chat messages and documents (26 phrasings in 10 families x 8 carriers:
+           chat, CV, hidden PDF text, hidden DOCX runs, GitHub, LinkedIn, project records,
+           reviews; 13 targets; employee, manager and HR callers) against both planners, the
+           language-model one through a scripted model that obeys every injection: cases,
+           by_family, by_carrier, by_target, unauthorised_tool_calls, leaks, stored_for_others,
+           inflated_levels (all must be 0), by_path, failures.
 """
 
-EVAL_SUITES = ("inference", "fairness", "jd", "routing")
+EVAL_SUITES = ("inference", "fairness", "jd", "routing", "injection")
 
 
 def evaluate(
-    suite: Annotated[str, typer.Option("--suite", help="inference, fairness, jd or routing.")] = "inference",
+    suite: Annotated[str, typer.Option("--suite", help="inference, fairness, jd, routing or injection.")] = "inference",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
     data: Annotated[
         Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for the SkillSpan figures).")
@@ -178,11 +184,13 @@ def evaluate(
 ) -> None:
     if suite not in EVAL_SUITES:
         fail(f"unknown suite {suite!r}; choose from {', '.join(EVAL_SUITES)}")
-    if suite in ("jd", "routing"):
+    if suite in ("jd", "routing", "injection"):
+        from hrm.evals.injection import run_injection_eval
         from hrm.evals.jd import run_jd_eval
         from hrm.evals.routing import run_routing_eval
 
-        _report(_run_suite(run_jd_eval if suite == "jd" else run_routing_eval), as_json)
+        runners = {"jd": run_jd_eval, "routing": run_routing_eval, "injection": run_injection_eval}
+        _report(_run_suite(runners[suite]), as_json)
         return
     if suite == "fairness":
         from hrm.evals.fairness import run_fairness_eval
