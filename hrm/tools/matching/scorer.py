@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
+from scipy.linalg import blas
 
 Matrix = npt.NDArray[np.float64]
 LEVELS = 5
@@ -195,14 +196,18 @@ def _rank_rows(
 ) -> tuple[npt.NDArray[np.int64], Matrix]:
     levels = inputs.levels[rows]
     real = levels.astype(np.float64)
-    norms = np.linalg.norm(np.asarray(real @ inputs.skill_vectors), axis=1)
+    profiles = np.asarray(real @ inputs.skill_vectors)
+    norms = np.sqrt(np.einsum("ij,ij->i", profiles, profiles))
     safe = np.where(norms > 0, norms, 1.0)
     scaled = sparse.diags(np.where(norms > 0, weights.semantic / safe, 0.0)) @ real
     total = np.asarray(scaled @ side.directions)
     np.clip(total, 0.0, weights.semantic, out=total)
     _add_sparse(total, _thresholds(levels) @ side.earn, 1.0)
     _add_sparse(total, inputs.career[rows], weights.career)
-    total += inputs.person_tokens[rows].toarray() @ side.per_token
+    # Context: few tokens, added by BLAS straight into the buffer (no people × roles temporary);
+    # total is C-ordered, so its transpose is the Fortran-ordered matrix dgemm updates in place.
+    tokens = np.asfortranarray(inputs.person_tokens[rows].toarray().T)
+    blas.dgemm(1.0, side.per_token.T, tokens, beta=1.0, c=total.T, overwrite_c=True)
     best = _best(total, k, None if exclude is None else exclude[rows])
     return best, np.take_along_axis(total, best, axis=1)
 
@@ -227,8 +232,8 @@ def rank(
     """Each row's best ``k`` columns and their totals, for whole populations at once.
 
     The same order as ``top_k(score(inputs).total, k)``. The role side is computed once; people go
-    through in one chunk per core, each with one dense people × roles buffer: the semantic product is written
-    into it and the sparse parts are added only where they are non-zero."""
+    through in one chunk per core, each with one dense people × roles buffer: the semantic product
+    is written into it, the sparse parts are added only where they are non-zero, context by BLAS."""
     side = _role_side(inputs, weights)
     people = inputs.levels.shape[0]
     workers = _workers()
@@ -251,14 +256,17 @@ def _best(total: Matrix, k: int, exclude: npt.NDArray[np.bool_] | None) -> npt.N
     k = min(k, columns)
     if k == 0:
         return np.zeros((rows, 0), dtype=np.int64)
-    work = np.negative(total)
+    work = total
     if exclude is not None:
-        work[exclude] = np.inf
+        work = total.copy()
+        work[exclude] = -np.inf
     margin = min(columns, k + 8)
     if margin < columns:
-        # Position ``margin`` placed: before it the candidates, at it the best score left outside.
-        split = np.argpartition(work, margin, axis=1)
-        part, outside_at = split[:, :margin], split[:, margin : margin + 1]
+        # Position ``cut`` placed: after it the candidates (the largest), at it the best score left
+        # outside; partitioning for the largest saves negating the whole buffer.
+        cut = columns - margin - 1
+        split = np.argpartition(work, cut, axis=1)
+        part, outside_at = split[:, cut + 1 :], split[:, cut : cut + 1]
     else:
         part = np.tile(np.arange(columns), (rows, 1))
     cand = np.take_along_axis(total, part, axis=1)
