@@ -47,6 +47,9 @@ class Agent:
 
     async def ask(self, principal: Principal, text: str, *, conversation_id: str | None = None, channel: str) -> Reply:
         conversation_id = conversation_id or new_conversation_id()
+        # Postgres text cannot hold NUL; a message is text, so control characters other than
+        # line breaks and tabs go before anything is stored or planned.
+        text = "".join(ch for ch in text if ch >= " " or ch in "\n\t")
         async with self.deps.db.org_tx(principal.org_id) as conn:
             await open_conversation(conn, principal, conversation_id, channel)
             history = await recent_messages(conn, principal, conversation_id, HISTORY_TURNS)

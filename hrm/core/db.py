@@ -45,6 +45,11 @@ class Database:
             max_size=settings.pool_max_size,
             kwargs={"row_factory": dict_row, "autocommit": False},
             configure=self._configure,
+            # A connection is checked before it is handed out, so one left dead by a database
+            # restart is replaced instead of failing a request; a request waits at most
+            # pool_timeout for a connection, then gets a clear 503 rather than hanging.
+            check=AsyncConnectionPool.check_connection,
+            timeout=settings.pool_timeout_seconds,
             open=False,
         )
 

@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     workers: int = Field(1, ge=0, le=16, description="Background job workers inside `hrm serve` (0: none).")
     pool_min_size: int = 1
     pool_max_size: int = 10
+    pool_timeout_seconds: float = Field(5.0, gt=0, description="Longest wait for a database connection.")
 
     llm_provider: LLMProvider | None = Field(None, description="Unset: chosen from the API keys present.")
     llm_model: str | None = None

@@ -29,12 +29,15 @@ matching the person x role scorer on a synthetic 10,000 people x 500 roles (gene
          run; no database needed): vectorised_seconds (top 10 roles per person, target < 0.5),
          loop_seconds_estimated (the same scorer as plain Python loops over a sample of people,
          scaled to all), speedup (target >= 200), identical_rankings (must be true).
+load     the real server (uvicorn on loopback, its own process) under 50 concurrent clients on
+         chat and skill search for 60 s (--clients, --seconds): requests, requests_per_second,
+         p50_ms, p95_ms, errors (target 0), errors_by_kind, and the same per endpoint.
 chat     chat turns through the agent in one process with the rule-based planner (models loaded
          once), on an organisation the run creates: turns, p50_ms, p95_ms (target <= 300),
          max_ms, p95_ms_by_tool.
 """
 
-SUITES = ("linking", "titles", "inference", "matching", "chat")
+SUITES = ("linking", "titles", "inference", "matching", "chat", "load")
 
 
 def _data_dir(explicit: Path | None) -> Path:
@@ -91,9 +94,13 @@ def _run_suite(runner: Callable[[Database, Embedder], Awaitable[dict[str, Any]]]
 
 
 def bench(
-    suite: Annotated[str, typer.Option("--suite", help="linking, titles, inference, matching or chat.")] = "linking",
+    suite: Annotated[
+        str, typer.Option("--suite", help="linking, titles, inference, matching, chat or load.")
+    ] = "linking",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
     data: Annotated[Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for linking).")] = None,
+    clients: Annotated[int, typer.Option("--clients", min=1, max=500, help="Concurrent clients (load).")] = 50,
+    seconds: Annotated[float, typer.Option("--seconds", min=1, max=3600, help="Duration (load).")] = 60,
 ) -> None:
     if suite not in SUITES:
         fail(f"unknown suite {suite!r}; choose from {', '.join(SUITES)}")
@@ -114,6 +121,10 @@ def bench(
             return run_inference_bench(db, embedder)
         if suite == "chat":
             return run_chat_bench(db, embedder)
+        if suite == "load":
+            from hrm.evals.load_bench import run_load_bench
+
+            return run_load_bench(db, embedder, clients=clients, seconds=seconds)
         return run_titles(db, embedder)
 
     _report(_run_suite(suite_runner), as_json)
