@@ -157,7 +157,9 @@ async def test_organisation_resources_come_first(gap_db: Database, deps: Deps, a
     ]
     # Another organisation never sees them.
     other = await _gap(deps, as_person, "eve@acme.test", "DevOps Engineer")
-    assert all(s.provided_by == "built-in" for g in other.gaps for s in g.learning)
+    assert all(s.provided_by == "built-in" for g in other.gaps for s in g.learning), [
+        (g.skill, s.title, s.provided_by) for g in other.gaps for s in g.learning if s.provided_by != "built-in"
+    ]
 
 
 async def test_unlocks_the_most_roles(gap_db: Database, deps: Deps, as_person: PrincipalFactory) -> None:
