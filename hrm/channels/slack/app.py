@@ -26,6 +26,7 @@ from hrm.channels.slack.handlers import (
     SlackAnswer,
     answer_message,
     bot_user_id,
+    button_press,
     conversation_id,
     from_a_person,
     is_direct_message,
@@ -118,12 +119,9 @@ def build_bolt(settings: Settings) -> AsyncApp:
         await ack()
         channel = str((body.get("channel") or {}).get("id") or "")
         try:
-            runtime: Runtime = context["runtime"]
-            team = context.team_id or str((body.get("team") or {}).get("id") or "")
-            principal = await principal_for_slack(runtime.db, team, str(body["user"]["id"]))
-            action = body["actions"][0]
-            text = UNKNOWN_USER if principal is None else await record_verdict(
-                runtime, principal, str(action["action_id"]), str(action["value"])
+            press = await button_press(context, body)
+            text = UNKNOWN_USER if press.principal is None else await record_verdict(
+                press.runtime, press.principal, press.action_id, press.value
             )  # fmt: skip
         except Exception:
             log.exception("Slack action could not be recorded")
@@ -138,12 +136,9 @@ def build_bolt(settings: Settings) -> AsyncApp:
         channel = str((body.get("channel") or {}).get("id") or "")
         thread = (body.get("message") or {}).get("thread_ts") or (body.get("message") or {}).get("ts")
         try:
-            runtime: Runtime = context["runtime"]
-            team = context.team_id or str((body.get("team") or {}).get("id") or "")
-            principal = await principal_for_slack(runtime.db, team, str(body["user"]["id"]))
-            action = body["actions"][0]
-            answer = JDAnswer(UNKNOWN_USER) if principal is None else await jd_action(
-                runtime, principal, str(action["action_id"]), str(action["value"])
+            press = await button_press(context, body)
+            answer = JDAnswer(UNKNOWN_USER) if press.principal is None else await jd_action(
+                press.runtime, press.principal, press.action_id, press.value
             )  # fmt: skip
         except Exception:
             log.exception("Slack job-description action failed")

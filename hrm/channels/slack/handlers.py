@@ -147,3 +147,22 @@ async def answer_message(
 async def handle_message(runtime: Runtime, team_id: str, user_id: str, text: str, conversation_id: str) -> str:
     """The reply text to one Slack message from ``user_id``; never raises, never shows an exception."""
     return (await answer_message(runtime, team_id, user_id, text, conversation_id)).text
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button press: who pressed it (None when Slack's user is unknown here), and what."""
+
+    runtime: Runtime
+    principal: Principal | None
+    action_id: str
+    value: str
+
+
+async def button_press(context: Any, body: dict[str, Any]) -> Press:
+    """Read an interactive payload (its signature already checked by Bolt) into a Press."""
+    runtime: Runtime = context["runtime"]
+    team = context.team_id or str((body.get("team") or {}).get("id") or "")
+    principal = await principal_for_slack(runtime.db, team, str(body["user"]["id"]))
+    action = body["actions"][0]
+    return Press(runtime, principal, str(action["action_id"]), str(action["value"]))

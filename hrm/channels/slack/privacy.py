@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from hrm.channels.runtime import Runtime
+from hrm.channels.slack.handlers import button_press
 from hrm.core.errors import HRMError
 from hrm.core.identity import principal_for_slack
 from hrm.core.principals import Principal
@@ -126,14 +127,11 @@ def register_privacy_actions(bolt: AsyncApp) -> None:
         await ack()
         channel = str((body.get("channel") or {}).get("id") or "")
         try:
-            runtime: Runtime = context["runtime"]
-            team = context.team_id or str((body.get("team") or {}).get("id") or "")
-            principal = await principal_for_slack(runtime.db, team, str(body["user"]["id"]))
-            action = body["actions"][0]
+            press = await button_press(context, body)
             text = (
                 "I don't know you, so there is nothing of yours to delete."
-                if principal is None
-                else await confirm_erase(runtime, principal, str(action["action_id"]), str(action["value"]))
+                if press.principal is None
+                else await confirm_erase(press.runtime, press.principal, press.action_id, press.value)
             )
         except Exception:
             log.exception("Slack erase button failed")
