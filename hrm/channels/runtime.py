@@ -9,6 +9,7 @@ from hrm.agent.service import Agent
 
 if TYPE_CHECKING:
     from hrm.agent.llm.agent import LLMResponder
+    from hrm.tools.context import Writer
 from hrm.core.db import Database
 from hrm.core.errors import ConfigurationError
 from hrm.core.migrations import pending
@@ -19,6 +20,7 @@ from hrm.tools.context import Deps
 
 if TYPE_CHECKING:
     from hrm.agent.llm.agent import LLMResponder
+    from hrm.tools.context import Writer
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,16 @@ def _responder(settings: Settings) -> "LLMResponder | None":
     return build_responder(settings, registry)
 
 
+def _writer(settings: Settings) -> "Writer | None":
+    """The configured model for prose polish (job descriptions), or None."""
+    if settings.effective_llm_provider == "none":
+        return None
+    from hrm.agent.llm.config import LLMOptions
+    from hrm.agent.llm.models import chat_model
+
+    return chat_model(settings, LLMOptions())
+
+
 @asynccontextmanager
 async def open_runtime(settings: Settings, *, embedder: Embedder | None = None) -> AsyncIterator[Runtime]:
     db = Database.from_settings(settings)
@@ -55,7 +67,9 @@ async def open_runtime(settings: Settings, *, embedder: Embedder | None = None) 
     await db.open()
     try:
         # MiniLM loads its weights on first use only, so commands that never embed stay fast.
-        deps = Deps(db=db, settings=settings, embedder=embedder or embedder_for(settings.embedder))
+        deps = Deps(
+            db=db, settings=settings, embedder=embedder or embedder_for(settings.embedder), writer=_writer(settings)
+        )
         yield Runtime(deps, Agent(deps, registry, responder=_responder(settings)))
     finally:
         await db.close()

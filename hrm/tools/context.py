@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from hrm.core.db import Conn, Database
 from hrm.core.principals import Principal
@@ -14,6 +15,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class Writer(Protocol):
+    """A chat model that rewrites prose (any LangChain chat model fits); tools never plan with it."""
+
+    async def ainvoke(self, input: Any, /) -> Any: ...
+
+
 @dataclass(frozen=True)
 class Deps:
     """Per-process dependencies, passed explicitly (no module globals)."""
@@ -22,6 +29,9 @@ class Deps:
     settings: Settings
     embedder: Embedder
     clock: Callable[[], datetime] = field(default=utc_now)
+    # The configured language model, for tools that may polish their prose (job descriptions);
+    # None without a provider, and then the template text is the answer.
+    writer: Writer | None = None
 
 
 @dataclass(frozen=True)

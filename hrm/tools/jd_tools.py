@@ -13,6 +13,7 @@ from hrm.tools.jd.builder import JDRequest, build, enrich
 from hrm.tools.jd.diff import changes, text_diff
 from hrm.tools.jd.model import InclusiveReport, JDVersionRef, JobDescription, RealityReport
 from hrm.tools.jd.org_settings import load_settings
+from hrm.tools.jd.polish import polish
 from hrm.tools.jd.render import ExportFormat
 from hrm.tools.registry import registry
 
@@ -31,6 +32,11 @@ class JDResult(BaseModel):
     inclusive: InclusiveReport
     reality: RealityReport
     markdown: str = Field(description="The JD rendered as Markdown, with internal hiring notes.")
+    polish: str | None = Field(
+        None,
+        description="When a language model is configured: whether its rewrite of the prose was kept "
+        "('polished') or why the template text was kept instead.",
+    )
 
 
 class GenerateJobDescriptionInput(JDRequest):
@@ -46,7 +52,7 @@ async def generate_job_description(args: GenerateJobDescriptionInput, ctx: ToolC
     Returns the JD (stored as version 1), inclusive-language flags and a reality check against the
     role's current holders."""
     require_hr(ctx)
-    jd = await build(ctx.conn, ctx.embedder, args)
+    jd, polished = await _polished(ctx, await build(ctx.conn, ctx.embedder, args))
     jd_id, version = await store.save(ctx.conn, ctx.principal, jd)
     return JDResult(
         jd_id=jd_id,
@@ -55,7 +61,16 @@ async def generate_job_description(args: GenerateJobDescriptionInput, ctx: ToolC
         inclusive=inclusive.check(jd),
         reality=await reality.check(ctx.conn, ctx.embedder, jd),
         markdown=render.markdown(jd),
+        polish=polished,
     )
+
+
+async def _polished(ctx: ToolContext, jd: JobDescription) -> tuple[JobDescription, str | None]:
+    """The JD with its prose rewritten by the configured model when the rewrite invents nothing."""
+    if ctx.deps.writer is None:
+        return jd, None
+    outcome = await polish(ctx.conn, jd, ctx.deps.writer)
+    return outcome.job_description, outcome.reason
 
 
 class RefineJobDescriptionInput(BaseModel):
@@ -85,6 +100,7 @@ async def refine_job_description(args: RefineJobDescriptionInput, ctx: ToolConte
     old, old_version = await store.load(ctx.conn, args.jd_id)
     edits = refine.parse(args.instruction)
     edited = await refine.apply(ctx.conn, old, edits)
+    # Not polished again: a refinement changes what it says it changes, and nothing else.
     new = await enrich(ctx.conn, edited, await load_settings(ctx.conn))
     _, version = await store.save(ctx.conn, ctx.principal, new, args.jd_id)
     return RefineResult(

@@ -115,3 +115,32 @@ async def test_polish_rejects_new_skills_figures_and_degrees(
         out = await _polish(db, as_person, jd, reply)
         assert not out.applied and reason in out.reason
         assert out.job_description == jd  # the template text stands
+
+
+async def test_generation_uses_the_configured_writer_and_keeps_the_template_when_it_invents(
+    deps: Deps, as_person: PrincipalFactory
+) -> None:
+    from dataclasses import replace
+
+    from hrm.tools import registry
+    from hrm.tools.jd_tools import JDResult
+
+    hana = await as_person("hana@acme.test")
+    args = {"title": "Senior Data Engineer", "location": "Berlin"}
+    plain = await registry.call("generate_job_description", args, hana, deps, channel="test")
+    assert isinstance(plain, JDResult) and plain.polish is None  # no model: the template is the answer
+    faithful = {
+        "summary": "Join us as a Senior Data Engineer and shape our data platform.",
+        "responsibilities": plain.job_description.responsibilities,
+    }
+    polished = await registry.call(
+        "generate_job_description", args, hana, replace(deps, writer=fake(json.dumps(faithful))), channel="test"
+    )
+    assert isinstance(polished, JDResult) and polished.polish == "polished"
+    assert polished.job_description.summary.startswith("Join us")
+    inventing = {**faithful, "summary": "Senior Data Engineer with 10 years of Rust and a PhD."}
+    kept = await registry.call(
+        "generate_job_description", args, hana, replace(deps, writer=fake(json.dumps(inventing))), channel="test"
+    )
+    assert isinstance(kept, JDResult) and kept.polish is not None and kept.polish.startswith("rewrite rejected")
+    assert kept.job_description.summary == plain.job_description.summary
