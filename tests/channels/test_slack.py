@@ -12,7 +12,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode
 
 import httpx
@@ -53,6 +53,8 @@ class Posted:
     method: str
     token: str
     args: dict[str, Any]
+    status: int = 200
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 class FakeSlack:
@@ -77,8 +79,10 @@ class FakeSlack:
                     args = dict(parse_qsl(raw))
                 token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                 with fake._lock:
-                    fake.calls.append(Posted(method, token, args))
-                self._send(fake.answer(method, args))
+                    status, headers = fake.status(method, args)
+                    fake.calls.append(Posted(method, token, args, status, time.monotonic()))
+                refused = {"ok": False, "error": "ratelimited"}
+                self._send(fake.answer(method, args) if status == 200 else refused, status, headers)
                 fake._notify()
 
             def do_GET(self) -> None:
@@ -95,9 +99,11 @@ class FakeSlack:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _send(self, payload: dict[str, Any]) -> None:
+            def _send(self, payload: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> None:
                 data = json.dumps(payload).encode()
-                self.send_response(200)
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -120,19 +126,24 @@ class FakeSlack:
             return {"ok": True, "channel": args.get("channel"), "ts": f"{time.time():.6f}"}
         return {"ok": False, "error": "unknown_method"}
 
+    def status(self, method: str, args: dict[str, Any]) -> tuple[int, dict[str, str]]:
+        """The HTTP status (and extra headers) for a call; subclasses refuse some (called locked)."""
+        return 200, {}
+
     def posts(self, channel: str) -> list[Posted]:
         with self._lock:
             return [c for c in self.calls if c.method == "chat.postMessage" and c.args.get("channel") == channel]
 
-    async def wait_for_posts(self, channel: str, count: int = 1) -> list[Posted]:
-        """The ``chat.postMessage`` calls in ``channel`` once there are ``count`` of them."""
+    async def wait_for_posts(self, channel: str, count: int = 1, *, ok: int = 0) -> list[Posted]:
+        """The ``chat.postMessage`` calls in ``channel`` once there are ``count`` of them, ``ok`` of
+        them answered 200."""
         self._loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(WAIT_SECONDS):
                 while True:
                     self._posted.clear()
                     found = self.posts(channel)
-                    if len(found) >= count:
+                    if len(found) >= count and sum(p.status == 200 for p in found) >= ok:
                         return found
                     await self._posted.wait()
         except TimeoutError:
@@ -143,7 +154,7 @@ class FakeSlack:
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._posted.set)
 
-    def __enter__(self) -> "FakeSlack":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -4,10 +4,8 @@ before the work, a Web API 429 waited out, and one chat allowance for Slack and 
 
 import asyncio
 import json
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from uuid import uuid4
 
@@ -24,7 +22,7 @@ from hrm.core.principals import Principal
 from hrm.core.ratelimit import RateLimiter, TokenBuckets
 from hrm.core.settings import Settings
 from hrm.retrieval.embeddings import FakeEmbedder
-from tests.channels.test_slack import SlackClient, dm, event_callback
+from tests.channels.test_slack import FakeSlack, SlackClient, dm, event_callback
 from tests.security.conftest import SecurityOrgs, bearer
 
 # -- the buckets ----------------------------------------------------------------------------------
@@ -166,63 +164,18 @@ async def test_bodies_over_the_limit_get_413(
 # -- Slack ----------------------------------------------------------------------------------------
 
 
-class RateLimitedSlack:
-    """A local Web API that answers the first ``chat.postMessage`` with 429 and Retry-After: 1."""
+class RateLimitedSlack(FakeSlack):
+    """The local Web API, answering the first ``refuse_first`` calls with 429 and Retry-After: 1."""
 
     def __init__(self, *, refuse_first: int = 0) -> None:
-        self.calls: list[tuple[float, int, dict[str, Any]]] = []  # (time, status, args)
+        super().__init__()
         self._refuse = refuse_first
-        self._lock = threading.Lock()
-        fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                args = json.loads(raw) if raw.startswith("{") else {}
-                with fake._lock:
-                    refuse = fake._refuse > 0
-                    fake._refuse -= 1 if refuse else 0
-                    fake.calls.append((time.monotonic(), 429 if refuse else 200, args))
-                body = json.dumps({"ok": False, "error": "ratelimited"} if refuse else {"ok": True, "ts": "1.0"})
-                self.send_response(429 if refuse else 200)
-                if refuse:
-                    self.send_header("Retry-After", "1")
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body.encode())
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
-
-    def posts(self, channel: str) -> list[tuple[float, int, dict[str, Any]]]:
-        with self._lock:
-            return [c for c in self.calls if c[2].get("channel") == channel]
-
-    async def wait(self, channel: str, count: int, *, ok: int = 1) -> None:
-        """Until ``count`` calls, ``ok`` of them answered 200, reached ``channel`` (8 s at most)."""
-        for _ in range(160):
-            posts = self.posts(channel)
-            if len(posts) >= count and sum(c[1] == 200 for c in posts) >= ok:
-                return
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"expected {count} call(s) in {channel}, got {self.posts(channel)}")
-
-    def __enter__(self) -> "RateLimitedSlack":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+    def status(self, method: str, args: dict[str, Any]) -> tuple[int, dict[str, str]]:
+        if self._refuse > 0:
+            self._refuse -= 1
+            return 429, {"Retry-After": "1"}
+        return 200, {}
 
 
 @pytest.fixture
@@ -256,7 +209,7 @@ async def test_a_retried_event_is_answered_once_across_replicas(
         async for second in _slack_app(settings, web_api):  # another replica, the same database
             replies = await asyncio.gather(first.send(event), second.send(event), first.send(event))
             assert [r.status_code for r in replies] == [200, 200, 200]
-            await web_api.wait(channel, 1)
+            await web_api.wait_for_posts(channel, 1)
             await asyncio.sleep(0.5)  # time enough for a duplicate answer to show up
     assert len(web_api.posts(channel)) == 1
 
@@ -291,10 +244,10 @@ async def test_the_ack_comes_within_three_seconds_and_the_work_after(
         acked = time.monotonic() - started
         assert response.status_code == 200 and acked < 3.0
         assert web_api.posts(channel) == []  # the answer is still being worked on
-        await web_api.wait(channel, 1)
-        posted_after = web_api.posts(channel)[0][0] - started
+        await web_api.wait_for_posts(channel, 1)
+        posted_after = web_api.posts(channel)[0].at - started
     assert posted_after >= 3.5
-    assert "Python" in web_api.posts(channel)[0][2]["text"]
+    assert "Python" in web_api.posts(channel)[0].args["text"]
 
 
 async def test_a_web_api_429_is_waited_out_and_retried(settings: Settings, sec_orgs: SecurityOrgs) -> None:
@@ -302,11 +255,11 @@ async def test_a_web_api_429_is_waited_out_and_retried(settings: Settings, sec_o
     with RateLimitedSlack(refuse_first=1) as refusing:
         async for slack in _slack_app(settings, refusing):
             await slack.send(event_callback(dm("USECEMMA", "what skills do I have?", channel)))
-            await refusing.wait(channel, 2, ok=1)
+            await refusing.wait_for_posts(channel, 2, ok=1)
         (first, second) = refusing.posts(channel)
-    assert first[1] == 429 and second[1] == 200
-    assert second[0] - first[0] >= 0.95  # Retry-After: 1 was honoured
-    assert second[2]["text"] == first[2]["text"]
+    assert first.status == 429 and second.status == 200
+    assert second.at - first.at >= 0.95  # Retry-After: 1 was honoured
+    assert second.args["text"] == first.args["text"]
 
 
 async def test_slack_and_rest_chat_share_one_allowance(
@@ -320,9 +273,9 @@ async def test_slack_and_rest_chat_share_one_allowance(
         )
         assert rest.status_code == 200
         await slack.send(event_callback(dm("USECHUGO", "what skills do I have?", channel)))
-        await web_api.wait(channel, 1)
+        await web_api.wait_for_posts(channel, 1)
     (post,) = web_api.posts(channel)
-    assert "Too many requests" in post[2]["text"]
+    assert "Too many requests" in post.args["text"]
 
 
 async def test_event_ids_are_kept_in_the_database_and_an_outage_answers_rather_than_drops(
