@@ -3,9 +3,10 @@
 score = 0.55 coverage + 0.20 semantic + 0.15 career + 0.10 context, every part in [0, 1]:
 
 - coverage: requirements met, weighted by importance (essential 3, important 2, nice to have 1),
-  with partial credit level/required for a lower level. Levels are integers 1..5, so
-  min(level, required) = Σ_k [level ≥ k]·[required ≥ k] and the whole weighted sum is ONE sparse
-  product of a people × (5·skills) indicator matrix with a roles × (5·skills) weight matrix.
+  with partial credit level/required for a lower level. Levels are integers 1..5, so a person's
+  level of a skill is one column of five, and the whole weighted sum is ONE sparse product of a
+  people × (5·skills) one-hot matrix (as many entries as the person has skills) with a
+  (5·skills) × roles matrix of the credit each level earns in each role.
 - semantic: cosine of the level-weighted mean embedding of the person's skills with the
   importance-weighted mean embedding of the role's, so PostgreSQL counts toward SQL even where the
   exact requirement is not met. Negative cosines count as 0.
@@ -20,6 +21,7 @@ Totals are quantised to 1e-6 before ranking and ties go to the lower column inde
 columns by id), so the ranking is deterministic and identical to the loop implementation's.
 """
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from scipy.linalg import blas
+from threadpoolctl import ThreadpoolController
 
 Matrix = npt.NDArray[np.float64]
 LEVELS = 5
@@ -67,21 +70,40 @@ class Components:
     total: Matrix
 
 
-def _thresholds(matrix: sparse.csr_matrix, values: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
-    """Stack [matrix ≥ k] for k = 1..5 side by side; with ``values``, carry those instead of 1."""
-    blocks = []
-    for k in range(1, LEVELS + 1):
-        mask = (matrix >= k).astype(np.float64)
-        blocks.append(mask.multiply(values).tocsr() if values is not None else mask)
-    return sparse.hstack(blocks, format="csr")
+def _level_columns(levels: sparse.csr_matrix) -> sparse.csr_matrix:
+    """people × (5·skills): a 1 in column 5·skill + level − 1 for every skill held. Levels are
+    floored into 1..5 (above 5 counts as 5, below 1 as not held)."""
+    held = sparse.csr_matrix(levels, dtype=np.float64, copy=True)
+    held.data = np.floor(np.minimum(held.data, LEVELS))
+    held.data[held.data < 1] = 0.0
+    held.eliminate_zeros()
+    indices = held.indices.astype(np.int64) * LEVELS + held.data.astype(np.int64) - 1
+    return sparse.csr_matrix((np.ones(held.nnz), indices, held.indptr), shape=(held.shape[0], held.shape[1] * LEVELS))
+
+
+def _level_credit(required: sparse.csr_matrix, importance: sparse.csr_matrix, scale: Matrix) -> sparse.csr_matrix:
+    """(5·skills) × roles: what holding a skill at each level earns in each role that requires it,
+    importance · min(level, required) / required, times the role's ``scale``."""
+    need = required.tocoo()
+    weight = np.asarray(importance[need.row, need.col]).ravel() * scale[need.row]
+    level = np.arange(1, LEVELS + 1, dtype=np.float64)
+    credit = weight[:, None] * np.minimum(level[None, :], need.data[:, None]) / need.data[:, None]
+    rows = need.col.astype(np.int64)[:, None] * LEVELS + np.arange(LEVELS)[None, :]
+    return sparse.csr_matrix(
+        (credit.ravel(), (rows.ravel(), np.repeat(need.row, LEVELS))),
+        shape=(required.shape[1] * LEVELS, required.shape[0]),
+    )
+
+
+def _per_role(totals: Matrix, weight: float) -> Matrix:
+    """weight / total per role, 0 where the total is 0 (a role without requirements)."""
+    result: Matrix = np.where(totals > 0, weight / np.where(totals > 0, totals, 1.0), 0.0)
+    return result
 
 
 def coverage(levels: sparse.csr_matrix, required: sparse.csr_matrix, importance: sparse.csr_matrix) -> Matrix:
-    # Weight per unit of level: w / required, so that Σ_k[...] adds up to w · min(level, q) / q.
-    per_unit = importance.multiply(required.power(-1.0)).tocsr()
-    numerator = (_thresholds(levels) @ _thresholds(required, per_unit).T).toarray()
-    totals = np.asarray(importance.sum(axis=1)).ravel()
-    result: Matrix = np.divide(numerator, totals, out=np.zeros_like(numerator), where=totals > 0)
+    scale = _per_role(np.asarray(importance.sum(axis=1), dtype=np.float64).ravel(), 1.0)
+    result: Matrix = (_level_columns(levels) @ _level_credit(required, importance, scale)).toarray()
     return result
 
 
@@ -145,8 +167,46 @@ def rank_keys(total: Matrix) -> Matrix:
 
 
 def top_k(total: Matrix, k: int, *, exclude: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.int64]:
-    """Column indices of each row's best ``k``, best first. ``exclude`` masks cells out: they sort
-    last (key -1, below every real score), so a caller asking for more than remain filters them."""
+    """Column indices of each row's best ``k``, best first: quantised score descending, ties to the
+    lower column. ``exclude`` masks cells out: they sort last (key -1, below every real score), so a
+    caller asking for more than remain filters them.
+
+    Each row's ``k + 8`` largest cells are found through a threshold, the (k + 8)-th largest of a
+    single-precision copy: vectorised sorts of singles run several times faster than a partition
+    of the doubles. Rounding to single precision keeps order, so a cell whose copy is below the
+    threshold is below it exactly; the candidates are then ranked by their exact keys. A row is
+    ranked on exact keys for every cell when its copy ties at the threshold, or when its k-th
+    quantised score does not clear the threshold's (a quantised tie could reach past the
+    candidates)."""
+    rows, columns = total.shape
+    k = min(k, columns)
+    margin = k + 8
+    if k == 0 or margin >= columns:
+        return _top_k_exact(total, k, exclude)
+    approx = total.astype(np.float32)
+    if exclude is not None:
+        approx[exclude] = -np.inf
+    threshold = np.sort(approx, axis=1)[:, columns - margin]
+    cells = np.flatnonzero(approx >= threshold[:, None])  # row-major: each row's cells together
+    counts = np.bincount(cells // columns, minlength=rows)
+    # Fewer than ``margin`` cells left after exclusions make the threshold -inf and take the row.
+    regular = counts == margin
+    picked = cells[np.repeat(regular, counts)].reshape(-1, margin)
+    candidates = picked % columns
+    quantised = np.rint(total.reshape(-1)[picked] / QUANTUM)
+    order = np.argsort(-(quantised * columns + (columns - 1 - candidates)), axis=1)[:, :k]
+    best = np.empty((rows, k), dtype=np.int64)
+    best[regular] = np.take_along_axis(candidates, order, axis=1)
+    kth = np.take_along_axis(quantised, order[:, k - 1 :], axis=1).ravel()
+    again = ~regular
+    again[np.flatnonzero(regular)[kth <= np.rint(threshold[regular].astype(np.float64) / QUANTUM)]] = True
+    if again.any():
+        best[again] = _top_k_exact(total[again], k, None if exclude is None else exclude[again])
+    return best
+
+
+def _top_k_exact(total: Matrix, k: int, exclude: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.int64]:
+    """``top_k`` on exact keys for every cell: the definition, and the way for small or hard rows."""
     keys = rank_keys(total)
     if exclude is not None:
         keys[exclude] = -1.0
@@ -172,21 +232,22 @@ class _RoleSide:
     """Everything that depends on roles only, computed once per ranking."""
 
     directions: Matrix  # skills × roles: each skill's vector projected on each role's profile
-    earn: sparse.csr_matrix  # (5·skills) × roles: coverage credit per level threshold
+    credit: sparse.csr_matrix  # (5·skills) × roles: weighted coverage credit per level held
     per_token: Matrix  # tokens × roles: context credit per matching token
 
 
-def _role_side(inputs: MatchInputs, weights: Weights) -> _RoleSide:
+def _role_side(inputs: MatchInputs, weights: Weights, pool: ThreadPoolExecutor, workers: int) -> _RoleSide:
     roles = profile_vectors(inputs.importance, inputs.skill_vectors)
-    # Weight per unit of level, already divided by the role's total weight.
-    sums = np.asarray(inputs.importance.sum(axis=1)).ravel()
-    inverse = np.where(sums > 0, weights.coverage / np.where(sums > 0, sums, 1.0), 0.0)
-    per_unit = sparse.diags(inverse) @ inputs.importance.multiply(inputs.required.power(-1.0)).tocsr()
+    # The projection is the one sizeable product on the role side: a slice of roles per core.
+    slices = np.array_split(roles, workers) if len(roles) >= workers else [roles]
+    directions = np.hstack(list(pool.map(lambda part: inputs.skill_vectors @ part.T, slices)))
+    # Credit already weighted and divided by the role's total importance.
+    scale = _per_role(np.asarray(inputs.importance.sum(axis=1), dtype=np.float64).ravel(), weights.coverage)
     counts = np.asarray(inputs.role_tokens.sum(axis=1)).ravel()
     token_weight = np.where(counts > 0, weights.context / np.maximum(counts, 1), 0.0)
     return _RoleSide(
-        directions=inputs.skill_vectors @ roles.T,
-        earn=_thresholds(inputs.required, sparse.csr_matrix(per_unit)).T.tocsr(),
+        directions=directions,
+        credit=_level_credit(inputs.required, inputs.importance, scale),
         per_token=inputs.role_tokens.toarray().T * token_weight,
     )
 
@@ -202,13 +263,13 @@ def _rank_rows(
     scaled = sparse.diags(np.where(norms > 0, weights.semantic / safe, 0.0)) @ real
     total = np.asarray(scaled @ side.directions)
     np.clip(total, 0.0, weights.semantic, out=total)
-    _add_sparse(total, _thresholds(levels) @ side.earn, 1.0)
+    _add_sparse(total, _level_columns(levels) @ side.credit, 1.0)
     _add_sparse(total, inputs.career[rows], weights.career)
     # Context: few tokens, added by BLAS straight into the buffer (no people × roles temporary);
     # total is C-ordered, so its transpose is the Fortran-ordered matrix dgemm updates in place.
     tokens = np.asfortranarray(inputs.person_tokens[rows].toarray().T)
     blas.dgemm(1.0, side.per_token.T, tokens, beta=1.0, c=total.T, overwrite_c=True)
-    best = _best(total, k, None if exclude is None else exclude[rows])
+    best = top_k(total, k, exclude=None if exclude is None else exclude[rows])
     return best, np.take_along_axis(total, best, axis=1)
 
 
@@ -234,13 +295,14 @@ def rank(
     The same order as ``top_k(score(inputs).total, k)``. The role side is computed once; people go
     through in one chunk per core, each with one dense people × roles buffer: the semantic product
     is written into it, the sparse parts are added only where they are non-zero, context by BLAS."""
-    side = _role_side(inputs, weights)
     people = inputs.levels.shape[0]
     workers = _workers()
     size = min(MAX_ROWS_PER_CHUNK, max(1, -(-people // workers)))
     chunks = [slice(start, min(start + size, people)) for start in range(0, people, size)]
-    # The sparse and dense kernels release the GIL, so chunks on threads use every core.
-    with ThreadPoolExecutor(max_workers=min(workers, max(1, len(chunks)))) as pool:
+    # Parallel over chunks on threads (the sparse and dense kernels release the GIL), so BLAS
+    # must not start threads of its own: two layers of threads on the same cores halve the speed.
+    with _blas_threads().limit(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=workers) as pool:
+        side = _role_side(inputs, weights, pool, workers)
         parts = list(pool.map(lambda rows: _rank_rows(inputs, side, rows, k, weights, exclude), chunks))
     if not parts:
         columns = min(k, inputs.required.shape[0])
@@ -248,38 +310,7 @@ def rank(
     return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
 
 
-def _best(total: Matrix, k: int, exclude: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.int64]:
-    """Best ``k`` columns per row by quantised score, ties to the lower column. The partition runs
-    on the raw floats with a margin; only rows whose quantised tie could cross the margin are
-    ranked again with exact keys."""
-    rows, columns = total.shape
-    k = min(k, columns)
-    if k == 0:
-        return np.zeros((rows, 0), dtype=np.int64)
-    work = total
-    if exclude is not None:
-        work = total.copy()
-        work[exclude] = -np.inf
-    margin = min(columns, k + 8)
-    if margin < columns:
-        # Position ``cut`` placed: after it the candidates (the largest), at it the best score left
-        # outside; partitioning for the largest saves negating the whole buffer.
-        cut = columns - margin - 1
-        split = np.argpartition(work, cut, axis=1)
-        part, outside_at = split[:, cut + 1 :], split[:, cut : cut + 1]
-    else:
-        part = np.tile(np.arange(columns), (rows, 1))
-    cand = np.take_along_axis(total, part, axis=1)
-    keys = np.rint(cand / QUANTUM) * columns + (columns - 1 - part)
-    if exclude is not None:
-        keys[np.take_along_axis(exclude, part, axis=1)] = -1.0
-    order = np.argsort(-keys, axis=1)
-    best = np.take_along_axis(part, order[:, :k], axis=1).astype(np.int64)
-    if margin < columns:
-        # A row is safe when its k-th quantised score is above the best score left outside.
-        kth = np.take_along_axis(np.rint(cand / QUANTUM), order[:, k - 1 : k], axis=1).ravel()
-        outside = np.rint(np.take_along_axis(total, outside_at, axis=1).ravel() / QUANTUM)
-        unsafe = np.flatnonzero(kth <= outside)
-        if len(unsafe):
-            best[unsafe] = top_k(total[unsafe], k, exclude=None if exclude is None else exclude[unsafe])
-    return best
+@functools.cache
+def _blas_threads() -> ThreadpoolController:
+    """Made on first use, once numpy's and scipy's BLAS libraries are both loaded."""
+    return ThreadpoolController()
