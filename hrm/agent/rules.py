@@ -150,7 +150,7 @@ _TEAM = [
     ),
     (
         re.compile(
-            r"(?:team|our) (?:skill )?gaps|where is (?:my|our) team weak|what is (?:my|our) team missing"
+            r"(?:team(?:'?s)?|our) (?:skills? )?gaps|where is (?:my|our) team weak|what is (?:my|our) team missing"
             r"|(?:team )?development priorities"
         ),
         {"view": "priorities"},

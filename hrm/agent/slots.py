@@ -93,8 +93,9 @@ def people_in(text: str, people: OrgDirectory) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
-def place_in(text: str, people: OrgDirectory) -> tuple[str | None, str | None]:
-    """(location, department) the message names, e.g. "in Berlin", "in Engineering"."""
+def place_in(text: str, people: OrgDirectory, *, role: str | None = None) -> tuple[str | None, str | None]:
+    """(location, department) the message names, e.g. "in Berlin", "in Engineering". Words of
+    ``role`` (a title the message names) are never a place: "fill a Senior Data Engineer role"."""
     location = department = None
     for _, _, phrase in _spans(text, 3):
         key = phrase.lower()
@@ -104,9 +105,12 @@ def place_in(text: str, people: OrgDirectory) -> tuple[str | None, str | None]:
             department = people.departments[key]
     if location is None:
         # A city the organisation has nobody in yet is still a location ("a JD for Lisbon").
-        match = re.search(r"\b(?:in|a|based in|located in)\s+([A-Z][a-zà-ü]+(?:\s[A-Z][a-zà-ü]+)?)", text)
-        if match and match.group(1).lower() not in people.departments:
-            location = match.group(1)
+        title = f" {role.lower()} " if role else ""
+        for match in re.finditer(r"\b(?:in|a|based in|located in)\s+([A-Z][a-zà-ü]+(?:\s[A-Z][a-zà-ü]+)?)", text):
+            words = match.group(1).lower()
+            if words not in people.departments and f" {words} " not in title:
+                location = match.group(1)
+                break
     if location is None and re.search(r"\bremote\b|\bda remoto\b", text, re.I):
         location = "Remote"
     return location, department

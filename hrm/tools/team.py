@@ -301,7 +301,9 @@ def _who_knows_text(scope: Scope, wk: WhoKnows, min_level: int, named: bool) -> 
         if wk.below:
             text += f" Below that level: {_people_text(wk.below)}."
         return text
-    text = f"{where}, {wk.count_at_or_above} hold {threshold}, and {wk.count_holding} hold it at any level."
+    above, holding = wk.count_at_or_above, wk.count_holding
+    text = f"{where}, {above} {'person holds' if above == 1 else 'people hold'} {threshold}, and {holding} "
+    text += f"{'holds' if holding == 1 else 'hold'} it at any level."
     if wk.level_counts:
         text += " By level: " + ", ".join(f"{n} at {lv}" for lv, n in wk.level_counts.items()) + "."
     return text

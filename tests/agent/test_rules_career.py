@@ -6,6 +6,7 @@ import pytest
 
 from hrm.agent.plan import ToolStep
 from hrm.agent.rules import RuleBasedPlanner
+from hrm.agent.slots import OrgDirectory, place_in
 from hrm.core.principals import AppRole, Principal
 
 ME = Principal(
@@ -55,6 +56,7 @@ TOOLS = ["get_profile", "search_skills", "match_roles", "find_candidates", "anal
         ("what's our bus factor", "team_skills", {"view": "spof"}),
         ("who could cover for Marta?", "team_skills", {"view": "cover", "cover_for": "Marta"}),
         ("where is my team weak?", "team_skills", {"view": "priorities"}),
+        ("what are my team's skill gaps?", "team_skills", {"view": "priorities"}),
         ("show the skills matrix", "team_skills", {"view": "matrix"}),
         ("my team's skills", "team_skills", {"view": "summary"}),
         ("chi nel team conosce Python?", "team_skills", {"view": "who_knows", "skill": "Python"}),
@@ -69,3 +71,17 @@ async def test_a_question_for_a_tool_the_caller_lacks_still_reaches_the_registry
     # The registry refuses it with a plain reason and audits it; the planner does not guess.
     plan = await RuleBasedPlanner().plan("who could fill a Data Engineer role?", ME, ["get_profile"])
     assert plan == ToolStep("find_candidates", {"role": "Data Engineer"})
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "location"),
+    [
+        ("who could fill a Senior Data Engineer role?", "Senior Data Engineer", None),
+        ("who could fill a Data Engineer role in Lisbon?", "Data Engineer", "Lisbon"),
+        ("candidates for a Site Reliability Engineer based in Berlin", "Site Reliability Engineer", "Berlin"),
+        ("chi potrebbe fare il Data Engineer a Torino?", "Data Engineer", "Torino"),
+    ],
+)
+def test_words_of_the_role_are_never_a_location(text: str, role: str, location: str | None) -> None:
+    people = OrgDirectory(names={}, departments={"data": "Data"}, locations={"berlin": "Berlin"})
+    assert place_in(text, people, role=role)[0] == location
