@@ -9,43 +9,17 @@ import pytest
 
 from hrm.core.db import Database
 from hrm.core.settings import Settings
+from hrm.evals.matching import organisation_csvs
 from hrm.tools.org_import import import_org
 from tests.channels.test_cli import hrm
-
-PEOPLE = """email,first_name,last_name,job_title,department,manager_email,location,role,slack_user_id
-hr@careerco.test,Hale,Ruiz,HR Business Partner,People,,Berlin,hr,
-boss@careerco.test,Bo,Sterling,Head of Platform,Platform,,Berlin,manager,
-dana@careerco.test,Dana,Ito,Data Engineer,Platform,boss@careerco.test,Berlin,employee,
-omar@careerco.test,Omar,Haddad,Data Analyst,Platform,boss@careerco.test,Remote,employee,
-kai@careerco.test,Kai,Sato,Site Reliability Engineer,Platform,boss@careerco.test,Berlin,employee,
-noa@careerco.test,Noa,Levi,Site Reliability Engineer,Platform,boss@careerco.test,Berlin,employee,
-"""
-SKILLS = """email,skill,level,source
-dana@careerco.test,Python,4,manager
-dana@careerco.test,SQL,4,manager
-dana@careerco.test,Apache Spark,3,self
-dana@careerco.test,Apache Airflow,2,self
-omar@careerco.test,SQL,3,self
-omar@careerco.test,Python,2,self
-kai@careerco.test,Kubernetes,3,manager
-kai@careerco.test,Terraform,1,self
-noa@careerco.test,Kubernetes,2,self
-noa@careerco.test,Linux,4,self
-"""
-ROLES = """role_code,title,department,level,skill,required_level,importance
-DE-SR,Senior Data Engineer,Platform,senior,Python,4,essential
-DE-SR,Senior Data Engineer,Platform,senior,SQL,4,essential
-DE-SR,Senior Data Engineer,Platform,senior,Apache Spark,3,essential
-DE-SR,Senior Data Engineer,Platform,senior,Apache Airflow,3,important
-SRE,Site Reliability Engineer,Platform,mid,Kubernetes,3,essential
-SRE,Site Reliability Engineer,Platform,mid,Terraform,3,essential
-SRE,Site Reliability Engineer,Platform,mid,Linux,3,important
-"""
 
 
 @pytest.fixture(scope="module")
 async def careerco(db: Database) -> AsyncIterator[None]:
-    await import_org(db, "careerco", name="CareerCo", people_csv=PEOPLE, skills_csv=SKILLS, roles_csv=ROLES)
+    csvs = organisation_csvs("careerco")  # the matching eval's organisation, under a slug of its own
+    await import_org(
+        db, "careerco", name="CareerCo", people_csv=csvs["people"], skills_csv=csvs["skills"], roles_csv=csvs["roles"]
+    )
     yield
 
 

@@ -174,6 +174,13 @@ fairness   the matching scorer on a synthetic population of 20,000 carrying a pr
            < 0.8; the control must have none) and flagged roles. counterfactual: the eval CVs
            with names, pronouns and gendered words swapped, inferred again: cases,
            top10_identical (target >= 0.98), top10_same_set, changed.
+matching   match_roles, find_candidates, analyze_gap, plan_career_path and team_skills on a
+           hand-built organisation whose answers are known (hrm/evals/data/matching), asked
+           through the agent as hrm ask does: the best candidate for a role, a person's best
+           role and their one gap, a curated career path, the team's gap, its single point of
+           failure, who knows a skill, who could cover for someone, and refusals of what the caller
+           may not see: cases, passed_cases, accuracy (target 1.0), refusal_cases, by_tool,
+           failures (each case's problems).
 jd         job descriptions for 20+ requests written for the project (hrm/evals/data/
            jd_requests.jsonl), on an organisation the run creates: requests; essential_coverage
            (the role's essential skills present), no_outside_skills (no skill outside catalogue
@@ -194,11 +201,13 @@ injection  208 poisoned chat messages and documents (26 phrasings in 10 families
            inflated_levels (all must be 0), by_path, failures.
 """
 
-EVAL_SUITES = ("inference", "fairness", "jd", "routing", "injection")
+EVAL_SUITES = ("inference", "fairness", "matching", "jd", "routing", "injection")
 
 
 def evaluate(
-    suite: Annotated[str, typer.Option("--suite", help="inference, fairness, jd, routing or injection.")] = "inference",
+    suite: Annotated[
+        str, typer.Option("--suite", help="inference, fairness, matching, jd, routing or injection.")
+    ] = "inference",
     as_json: Annotated[bool, typer.Option("--json", help='{"suite", "metrics", "passed"}')] = False,
     data: Annotated[
         Path | None, typer.Option("--data", help="Folder holding eval-dev/ (for the SkillSpan figures).")
@@ -206,12 +215,18 @@ def evaluate(
 ) -> None:
     if suite not in EVAL_SUITES:
         fail(f"unknown suite {suite!r}; choose from {', '.join(EVAL_SUITES)}")
-    if suite in ("jd", "routing", "injection"):
+    if suite in ("matching", "jd", "routing", "injection"):
         from hrm.evals.injection import run_injection_eval
         from hrm.evals.jd import run_jd_eval
+        from hrm.evals.matching import run_matching_eval
         from hrm.evals.routing import run_routing_eval
 
-        runners = {"jd": run_jd_eval, "routing": run_routing_eval, "injection": run_injection_eval}
+        runners = {
+            "matching": run_matching_eval,
+            "jd": run_jd_eval,
+            "routing": run_routing_eval,
+            "injection": run_injection_eval,
+        }
         _report(_run_suite(runners[suite]), as_json)
         return
     if suite == "fairness":
