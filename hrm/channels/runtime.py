@@ -6,10 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hrm.agent.service import Agent
-
-if TYPE_CHECKING:
-    from hrm.agent.llm.agent import LLMResponder
-    from hrm.tools.context import Writer
 from hrm.core.db import Database
 from hrm.core.errors import ConfigurationError
 from hrm.core.migrations import pending
@@ -61,15 +57,23 @@ def _writer(settings: Settings) -> "Writer | None":
 
 
 @asynccontextmanager
-async def open_runtime(settings: Settings, *, embedder: Embedder | None = None) -> AsyncIterator[Runtime]:
+async def open_database(settings: Settings) -> AsyncIterator[Database]:
+    """The application pool on a database that ``hrm init`` has set up (a clear error otherwise,
+    at once, rather than a pool retrying a login that cannot work)."""
     db = Database.from_settings(settings)
     check_schema(db)
     await db.open()
     try:
+        yield db
+    finally:
+        await db.close()
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, *, embedder: Embedder | None = None) -> AsyncIterator[Runtime]:
+    async with open_database(settings) as db:
         # MiniLM loads its weights on first use only, so commands that never embed stay fast.
         deps = Deps(
             db=db, settings=settings, embedder=embedder or embedder_for(settings.embedder), writer=_writer(settings)
         )
         yield Runtime(deps, Agent(deps, registry, responder=_responder(settings)))
-    finally:
-        await db.close()

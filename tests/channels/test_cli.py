@@ -162,3 +162,18 @@ def test_infer_json_and_unreadable_files(settings: Settings, tmp_path: Path) -> 
     assert {"source", "file", "quote", "start", "end"} <= set(evidence) and "Python" in evidence["quote"]
     only_broken = hrm(settings, "infer", str(broken))
     assert only_broken.returncode == 2 and "broken.pdf" in only_broken.stderr
+
+
+def test_commands_before_init_say_to_run_init_at_once(settings: Settings, tmp_path: Path) -> None:
+    fresh = settings.model_copy(update={"data_dir": tmp_path / "fresh"})
+    try:
+        for args in (
+            ("ask", "--org", "demo", "--as", "a@demo.test", "hi"),
+            ("eval", "--suite", "matching"),
+            ("token", "--org", "demo", "--as", "a@demo.test"),
+            ("skills", "search", "python"),
+        ):
+            result = hrm(fresh, *args)
+            assert result.returncode == 2 and "run `hrm init`" in result.stderr, (args, result.stderr)
+    finally:
+        hrm(fresh, "db", "stop")

@@ -8,6 +8,7 @@ import typer
 
 from hrm.channels.cli.common import fail, load_settings, print_json, run
 from hrm.channels.cli.progress import progress_bars
+from hrm.channels.runtime import open_database
 from hrm.core.db import Database
 from hrm.retrieval.embeddings import Embedder, embedder_for
 
@@ -88,12 +89,8 @@ def _run_suite(runner: Callable[[Database, Embedder], Awaitable[dict[str, Any]]]
     settings = load_settings()
 
     async def go() -> dict[str, Any]:
-        db = Database.from_settings(settings)
-        await db.open()
-        try:
+        async with open_database(settings) as db:
             return await runner(db, embedder_for(settings.embedder))
-        finally:
-            await db.close()
 
     return run(go())
 

@@ -11,7 +11,7 @@ import typer
 from hrm.channels.cli import bench, infer, org, privacy, skills
 from hrm.channels.cli.common import load_settings, print_json, run
 from hrm.channels.cli.progress import progress_bars
-from hrm.channels.runtime import open_runtime
+from hrm.channels.runtime import open_database, open_runtime
 from hrm.core.db import Database
 from hrm.core.embedded import stop_embedded
 from hrm.core.identity import principal_by_email
@@ -141,12 +141,8 @@ def token(
     settings = load_settings()
 
     async def go() -> str:
-        db = Database.from_settings(settings)
-        await db.open()
-        try:
+        async with open_database(settings) as db:
             principal = await principal_by_email(db, org_slug, email)
-        finally:
-            await db.close()
         minutes = ttl_minutes or settings.jwt_ttl_minutes
         return mint(settings.resolved_jwt_secret(), principal, timedelta(minutes=minutes))
 

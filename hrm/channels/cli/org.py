@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from hrm.channels.cli.common import fail, load_settings, run
+from hrm.channels.runtime import open_database
 from hrm.core.db import Database
 from hrm.tools.learning import RESOURCES_COLUMNS, import_resources, parse_resources_csv
 from hrm.tools.org_import import PEOPLE_COLUMNS, ROLES_COLUMNS, SKILLS_COLUMNS, ImportRejected, import_org
@@ -69,16 +70,12 @@ def import_command(
             fail(ImportRejected(parsed.errors).message)
 
     async def go() -> None:
-        db = Database.from_settings(settings)
-        await db.open()
-        try:
+        async with open_database(settings) as db:
             if people_text is not None:
                 await _import_people(db, people_text)
             if resources_text is not None:
                 added = await import_resources(db, org_slug, resources_text)
                 typer.echo(f"learning resources: {added.created} new / {added.updated} updated")
-        finally:
-            await db.close()
 
     async def _import_people(db: Database, people_text: str) -> None:
         report = await import_org(

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from hrm.channels.cli.common import fail, load_settings, print_json, run
-from hrm.channels.runtime import open_runtime
-from hrm.core.db import Database
+from hrm.channels.runtime import open_database, open_runtime
 from hrm.core.identity import principal_by_email, resolve_org
 from hrm.tools import consent, oversight, privacy, retention
 from hrm.tools.registry import registry
@@ -72,13 +71,9 @@ def retention_run(
     settings = load_settings()
 
     async def go() -> list[retention.OrgRetention]:
-        db = Database.from_settings(settings)
-        await db.open()
-        try:
+        async with open_database(settings) as db:
             org = await resolve_org(db, org_slug) if org_slug else None
             return await retention.run_retention(db, datetime.now().astimezone(), days=days, org=org, dry_run=dry_run)
-        finally:
-            await db.close()
 
     results = run(go())
     if as_json:

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from hrm.channels.cli.common import fail, load_settings, print_json, run
 from hrm.channels.cli.progress import progress_bars
+from hrm.channels.runtime import open_database
 from hrm.core.db import Database
 from hrm.core.principals import AppRole, Principal
 from hrm.retrieval.embed_store import embed_missing
@@ -43,17 +44,13 @@ BATCH = 256
 async def _shared_many(fn: Callable[[Any, ToolContext], Awaitable[Out]], batches: list[BaseModel]) -> list[Out]:
     """Run a taxonomy tool once per batch with one pool and one embedder (one model load)."""
     settings = load_settings()
-    db = Database.from_settings(settings)
-    await db.open()
-    try:
+    async with open_database(settings) as db:
         deps = Deps(db, settings, embedder_for(settings.embedder))
         outputs = []
         for args in batches:
             async with db.org_tx(None) as conn:
                 outputs.append(await fn(args, ToolContext(_NOBODY, conn, deps, "cli")))
         return outputs
-    finally:
-        await db.close()
 
 
 async def _shared(fn: Callable[[Any, ToolContext], Awaitable[Out]], args: BaseModel) -> Out:
