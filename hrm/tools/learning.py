@@ -7,6 +7,7 @@ use), then built-in ones for the exact skill, then built-in ones for the skill's
 """
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from hrm.core.db import Conn, Database
 from hrm.core.identity import resolve_org
-from hrm.retrieval.builtin_resources import KINDS
+from hrm.retrieval.builtin_resources import KINDS, read_builtin_resources
 from hrm.retrieval.skill_lookup import resolve_skill_names
 from hrm.tools.org_import import ImportRejected, RowError
 
@@ -66,8 +67,11 @@ async def suggestions_for(
                 continue
             own = row["org_id"] is not None
             tier = (0 if matched == "skill" else 1) if own else (2 if matched == "skill" else 3)
-            # Within a tier, the order the resources were listed in (the built-in file is curated).
-            ranked.append(((tier, int(row["id"])), {**row, "matched": matched}))
+            # Within a tier, the order the resources were listed in: the organisation's by when they
+            # were added, the built-in ones as the curated file lists them (ids would keep the order
+            # of the first load).
+            order = int(row["id"]) if own else _builtin_order().get(str(row["title"]), len(_builtin_order()))
+            ranked.append(((tier, order), {**row, "matched": matched}))
         ranked.sort(key=lambda pair: pair[0])
         # One book listed for a skill and for its cluster is still one suggestion.
         chosen: list[LearningSuggestion] = []
@@ -79,6 +83,14 @@ async def suggestions_for(
                 chosen.append(_suggestion(row))
         out[skill_id] = chosen
     return out
+
+
+@functools.cache
+def _builtin_order() -> dict[str, int]:
+    order: dict[str, int] = {}
+    for position, item in enumerate(read_builtin_resources()):
+        order.setdefault(str(item["title"]), position)
+    return order
 
 
 def _suggestion(row: dict[str, Any]) -> LearningSuggestion:

@@ -181,3 +181,25 @@ async def test_suggestions_prefer_own_then_skill_then_cluster(learning_orgs: Dat
         ("built-in", "skill"),
         ("built-in", "cluster"),
     ]
+
+
+async def test_built_in_resources_come_in_the_order_the_file_lists_them(learning_orgs: Database) -> None:
+    quality = await _skill_id(learning_orgs, "Data Quality")  # no resource of its own: its cluster's
+    listed = [r["title"] for r in read_builtin_resources() if r.get("cluster") == quality[1]]
+    # Rows re-added in reverse, as a database first loaded from an older file might hold them: the
+    # order must come from the file, not from the ids.
+    with learning_orgs.owner_connect() as owner, owner.transaction():
+        rows = owner.execute(
+            """DELETE FROM learning_resources WHERE org_id IS NULL AND cluster = %s
+               RETURNING cluster, title, url, kind, hours, description""",
+            (quality[1],),
+        ).fetchall()
+        for row in sorted(rows, key=lambda r: listed.index(r["title"]), reverse=True):
+            owner.execute(
+                """INSERT INTO learning_resources (org_id, cluster, title, url, kind, hours, description)
+                   VALUES (NULL, %(cluster)s, %(title)s, %(url)s, %(kind)s, %(hours)s, %(description)s)""",
+                row,
+            )
+    async with learning_orgs.org_tx(None) as conn:
+        found = await suggestions_for(conn, [quality], limit=len(listed))
+    assert [s.title for s in found[quality[0]]] == listed
