@@ -9,7 +9,7 @@ from typing import Any
 
 from hrm.agent import slots
 from hrm.agent.intents import MIN_SIMILARITY, Vote
-from hrm.agent.memory import Focus
+from hrm.agent.memory import Focus, text_arg
 from hrm.agent.plan import DirectReply, Plan, ToolStep, TurnContext
 from hrm.core.principals import Principal
 
@@ -121,7 +121,7 @@ async def complete(step: Plan, text: str, principal: Principal, context: TurnCon
                 del args[key]
     if step.tool == "find_candidates" and "location" not in args and context.conn is not None:
         people = await slots.directory(context.conn, principal.org_id)
-        location, _ = slots.place_in(text, people, role=_text_arg(args.get("role")))
+        location, _ = slots.place_in(text, people, role=text_arg(args.get("role")))
         if location:
             args["location"] = location
     return replace(step, args=args)
@@ -145,7 +145,7 @@ async def follow_up(text: str, message: str, principal: Principal, context: Turn
     if context.conn is not None:
         people = await slots.directory(context.conn, principal.org_id)
         named = slots.people_in(span, people)
-        location, _ = slots.place_in(text, people, role=_text_arg(args.get("role")))
+        location, _ = slots.place_in(text, people, role=text_arg(args.get("role")))
         if last == "find_candidates" and location and re.match(r"^(?:in|a|at)\b", _after_lead(message)):
             return ToolStep(last, {**args, "location": location})
         if named or span.lower() in PRONOUNS:
@@ -165,10 +165,6 @@ async def follow_up(text: str, message: str, principal: Principal, context: Turn
     if last in _ROLE_ARG:
         return ToolStep(last, {**{k: v for k, v in args.items() if k != "from_role"}, _ROLE_ARG[last]: span})
     return None
-
-
-def _text_arg(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _after_lead(message: str) -> str:

@@ -46,7 +46,8 @@ async def save_focus(conn: Conn, principal: Principal, conversation_id: str, foc
     )
 
 
-def _text(value: object) -> str | None:
+def text_arg(value: object) -> str | None:
+    """A tool argument as non-blank text, else None."""
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
@@ -58,22 +59,22 @@ def after_tool(focus: Focus, tool: str, args: dict[str, Any], data: dict[str, An
         person = out.get("person")
         if isinstance(person, dict) and "is_self" in out:
             # A name from the output, not the user's spelling: "what about her?" then finds one person.
-            who = _text(person.get("email")) or _text(person.get("name"))
+            who = text_arg(person.get("email")) or text_arg(person.get("name"))
             new = replace(new, person=None if out["is_self"] else who)
         elif "person" in args or data is not None:
-            new = replace(new, person=_text(args.get("person")))
+            new = replace(new, person=text_arg(args.get("person")))
     if tool in ("analyze_gap", "find_candidates"):
-        new = replace(new, role=_text(args.get("role")) or new.role)
+        new = replace(new, role=text_arg(args.get("role")) or new.role)
     if tool == "plan_career_path":
-        new = replace(new, role=_text(args.get("target")) or new.role)
-    if tool in ("team_skills", "get_skill", "update_skill") and _text(args.get("skill")):
-        new = replace(new, skill=_text(args.get("skill")))
-    if tool == "search_skills" and _text(args.get("query")):
-        new = replace(new, skill=_text(args.get("query")))
-    if tool == "team_skills" and _text(args.get("cover_for")):
-        new = replace(new, person=_text(args.get("cover_for")))
+        new = replace(new, role=text_arg(args.get("target")) or new.role)
+    if tool in ("team_skills", "get_skill", "update_skill") and text_arg(args.get("skill")):
+        new = replace(new, skill=text_arg(args.get("skill")))
+    if tool == "search_skills" and text_arg(args.get("query")):
+        new = replace(new, skill=text_arg(args.get("query")))
+    if tool == "team_skills" and text_arg(args.get("cover_for")):
+        new = replace(new, person=text_arg(args.get("cover_for")))
     if tool == "generate_job_description":
-        new = replace(new, role=_text(args.get("title")) or new.role)
+        new = replace(new, role=text_arg(args.get("title")) or new.role)
     if tool.endswith("job_description") or tool == "list_job_description_versions":
         jd = out.get("jd_id") or args.get("jd_id")
         if jd:

@@ -56,6 +56,7 @@ async def suggestions_for(
     clusters = sorted({c for _, c in skills if c})
     cur = await conn.execute(_SUGGESTIONS, {"skills": [s for s, _ in skills], "clusters": clusters})
     rows = list(await cur.fetchall())
+    listed = _builtin_order()
     for skill_id, cluster in skills:
         ranked: list[tuple[tuple[int, int], dict[str, Any]]] = []
         for row in rows:
@@ -70,7 +71,7 @@ async def suggestions_for(
             # Within a tier, the order the resources were listed in: the organisation's by when they
             # were added, the built-in ones as the curated file lists them (ids would keep the order
             # of the first load).
-            order = int(row["id"]) if own else _builtin_order().get(str(row["title"]), len(_builtin_order()))
+            order = int(row["id"]) if own else listed.get(str(row["title"]), len(listed))
             ranked.append(((tier, order), {**row, "matched": matched}))
         ranked.sort(key=lambda pair: pair[0])
         # One book listed for a skill and for its cluster is still one suggestion.

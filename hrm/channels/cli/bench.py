@@ -30,12 +30,12 @@ titles   job-title normalisation on a title set written for the project, against
 matching the person x role scorer on a synthetic 10,000 people x 500 roles (generated in the
          run; no database needed): vectorised_seconds (top 10 roles per person, the best of
          vectorised_runs spread through the benchmark, one between loop chunks; target < 0.5),
-         vectorised_median_seconds; loop_seconds (the same scorer as plain Python loops, over everyone, about
-         20 s; --loop-people N for a quicker run on a spread sample), loop_seconds_estimated
-         (that time scaled to all people; the same figure unless loop_scaled),
-         loop_people_sampled; speedup (estimated loop time over vectorised time, target >= 200);
-         identical_rankings (the loop's top 10 equal the vectorised, person by person; must be
-         true).
+         vectorised_median_seconds; loop_seconds (the same scorer as plain Python loops, over
+         everyone, about 20 s; --loop-people N for a quicker run on a spread sample),
+         loop_seconds_estimated (that time scaled to all people; the same figure unless
+         loop_scaled), loop_people_sampled; speedup (estimated loop time over vectorised time,
+         target >= 200); identical_rankings (the loop's top 10 equal the vectorised, person by
+         person; must be true).
 load     the real server (uvicorn on loopback, its own process) under 50 concurrent clients on
          chat and skill search for 60 s (--clients, --seconds): requests, requests_per_second,
          p50_ms, p95_ms, errors (target 0), errors_by_kind, and the same per endpoint.

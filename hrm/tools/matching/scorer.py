@@ -243,8 +243,7 @@ def _role_side(inputs: MatchInputs, weights: Weights, pool: ThreadPoolExecutor, 
     directions = np.hstack(list(pool.map(lambda part: inputs.skill_vectors @ part.T, slices)))
     # Credit already weighted and divided by the role's total importance.
     scale = _per_role(np.asarray(inputs.importance.sum(axis=1), dtype=np.float64).ravel(), weights.coverage)
-    counts = np.asarray(inputs.role_tokens.sum(axis=1)).ravel()
-    token_weight = np.where(counts > 0, weights.context / np.maximum(counts, 1), 0.0)
+    token_weight = _per_role(np.asarray(inputs.role_tokens.sum(axis=1), dtype=np.float64).ravel(), weights.context)
     return _RoleSide(
         directions=directions,
         credit=_level_credit(inputs.required, inputs.importance, scale),
